@@ -1,0 +1,21 @@
+"""The exception hierarchy: every error cutrate raises on purpose derives from
+:class:`CutrateError`, so callers (and the CLI) can catch one root."""
+
+from __future__ import annotations
+
+
+class CutrateError(Exception):
+    """Root of every error cutrate raises deliberately."""
+
+
+class ParameterError(CutrateError, ValueError):
+    """A setting or argument is out of range; the message names it and its value."""
+
+
+class DecodeError(CutrateError):
+    """A file cannot be opened or decoded as video; the message names the file."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")

@@ -1,0 +1,269 @@
+"""Per-frame change features: the expensive, cacheable stage.
+
+:func:`compute` decodes a video once and returns :class:`Features`, a record of
+plain arrays, one entry per decoded frame.  Detection (:mod:`cutrate.detect`) works
+on these arrays only, so a video never has to be decoded twice to try other
+detection settings.
+
+Feature definitions (frame ``t`` against frame ``t - 1``; entry 0 is 0):
+
+``diff``
+    mean absolute difference of luma and chroma at 64x36, in [0, 1].
+``score``
+    the cut score: structural dissimilarity of luma in a 3x4 grid of blocks, each
+    block compared at its best small shift (±3 px horizontally, ±2 px vertically at
+    64x36) so that pans and moving objects cost little, averaged over blocks, in
+    [0, 1].  Textured blocks compare by normalised correlation (immune to flicker
+    and exposure changes); flat blocks by their brightness and contrast.
+``score2``
+    the same measure between frame ``t`` and frame ``t - 2``; comparing it across
+    and beside a boundary separates cuts from fast motion (entries 0 and 1 are 0).
+``hist_diff``
+    half the L1 distance between joint Y/Cb/Cr histograms (8x4x4 bins), in [0, 1];
+    insensitive to motion, sensitive to a change of content.
+``luma_mean``, ``luma_std``
+    mean and standard deviation of luma in [0, 255]; black, white and flat frames.
+``thumbs``
+    32x18 luma and 16x9 chroma thumbnails, for cheap comparisons of frames further
+    apart (flash and dissolve checks) without decoding again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .types import VideoInfo
+
+#: Bumped whenever a feature's definition changes (invalidates caches).
+FEATURES_VERSION = 1
+
+_HIST_BINS = (8, 4, 4)
+
+
+@dataclass(frozen=True)
+class Features:
+    """Per-frame features of one video (see the module docstring).
+
+    All arrays have length ``n`` = number of decoded frames.
+    """
+
+    info: VideoInfo
+    times: np.ndarray
+    diff: np.ndarray
+    score: np.ndarray
+    score2: np.ndarray
+    hist_diff: np.ndarray
+    luma_mean: np.ndarray
+    luma_std: np.ndarray
+    thumb_y: np.ndarray
+    thumb_uv: np.ndarray
+    warnings: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return int(self.times.shape[0])
+
+    ARRAYS = ("times", "diff", "score", "score2", "hist_diff", "luma_mean", "luma_std", "thumb_y", "thumb_uv")
+
+
+class _Accumulator:
+    """Streaming feature computation with the last frame carried across batches."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, list[np.ndarray]] = {k: [] for k in Features.ARRAYS}
+        self.prev_y: np.ndarray | None = None
+        self.prev_uv: np.ndarray | None = None
+        self.prev_hist: np.ndarray | None = None
+
+    def add(self, times: np.ndarray, y: np.ndarray, uv: np.ndarray) -> None:
+        n = y.shape[0]
+        yf = y.astype(np.int16)
+        uvf = uv.astype(np.int16)
+        hist = _histograms(y, uv)
+        if self.prev_y is None:
+            yf_all = np.concatenate([yf[:1], yf[:1], yf])
+            uv_all = np.concatenate([uvf[:1], uvf])
+            ph = np.concatenate([hist[:1], hist[:-1]])
+        else:
+            yf_all = np.concatenate([self.prev_y, yf])
+            uv_all = np.concatenate([self.prev_uv, uvf])
+            ph = np.concatenate([self.prev_hist, hist[:-1]])
+        py, py2 = yf_all[1:-1], yf_all[:-2]
+        puv = uv_all[:-1]
+        dy = np.abs(yf - py).mean(axis=(1, 2))
+        duv = np.abs(uvf - puv).mean(axis=(1, 2, 3))
+        self.parts["diff"].append(((dy + duv) / (2 * 255.0)).astype(np.float32))
+        self.parts["score"].append(block_dissimilarity(yf, py).astype(np.float32))
+        self.parts["score2"].append(block_dissimilarity(yf, py2).astype(np.float32))
+        self.parts["hist_diff"].append((0.5 * np.abs(hist - ph).sum(axis=1)).astype(np.float32))
+        self.parts["luma_mean"].append(y.mean(axis=(1, 2), dtype=np.float64).astype(np.float32))
+        self.parts["luma_std"].append(y.reshape(n, -1).std(axis=1, dtype=np.float64).astype(np.float32))
+        self.parts["times"].append(times.astype(np.float64))
+        ty = _half(y)
+        tuv = _half(uv.reshape(-1, *uv.shape[2:])).reshape(n, 2, uv.shape[2] // 2, uv.shape[3] // 2)
+        self.parts["thumb_y"].append(ty)
+        self.parts["thumb_uv"].append(tuv)
+        self.prev_y, self.prev_uv, self.prev_hist = yf_all[-2:], uvf[-1:], hist[-1:]
+
+    def result(self, info: VideoInfo, warnings: Iterable[str], settings: dict[str, Any]) -> Features:
+        arrays = {k: np.concatenate(v) for k, v in self.parts.items()}
+        for k in ("diff", "score", "hist_diff", "score2"):
+            arrays[k][0] = 0.0
+        arrays["score2"][1:2] = 0.0
+        return Features(info=info, warnings=tuple(warnings), settings=settings, **arrays)
+
+
+def _half(x: np.ndarray) -> np.ndarray:
+    """Exact 2x2 area average of a stack of frames (odd edges dropped)."""
+    n, h, w = x.shape
+    h2, w2 = h // 2, w // 2
+    s = x[:, : 2 * h2, : 2 * w2].reshape(n, h2, 2, w2, 2).astype(np.uint16).sum(axis=(2, 4))
+    return ((s + 2) // 4).astype(np.uint8)
+
+
+def _histograms(y: np.ndarray, uv: np.ndarray) -> np.ndarray:
+    """Normalised joint Y/Cb/Cr histograms, shape (n, 128)."""
+    n = y.shape[0]
+    yb, ub, vb = _HIST_BINS
+    # luma subsampled 2x to the chroma grid so every pixel has all three values
+    ys = y[:, ::2, ::2][:, : uv.shape[2], : uv.shape[3]]
+    idx = (
+        (ys.astype(np.int32) * yb >> 8) * (ub * vb)
+        + (uv[:, 0].astype(np.int32) * ub >> 8) * vb
+        + (uv[:, 1].astype(np.int32) * vb >> 8)
+    ).reshape(n, -1)
+    nb = yb * ub * vb
+    idx = idx + (np.arange(n, dtype=np.int32) * nb)[:, None]
+    counts = np.bincount(idx.ravel(), minlength=n * nb).reshape(n, nb)
+    return counts / float(idx.shape[1])
+
+
+def block_dissimilarity(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int] = (3, 4),
+                        shifts: tuple[int, int] = (3, 2)) -> np.ndarray:
+    """Mean over blocks of :func:`block_dissimilarities`, shape ``(n,)``."""
+    return block_dissimilarities(a, b, grid=grid, shifts=shifts).mean(-1)
+
+
+def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int] = (3, 4),
+                          shifts: tuple[int, int] = (3, 2)) -> np.ndarray:
+    """Dissimilarity of ``a[i]`` and ``b[i]`` block by block.
+
+    Parameters
+    ----------
+    a, b : np.ndarray [shape=(n, h, w)]
+        Luma frames (any real dtype, 0..255 scale).
+    grid : (rows, cols)
+        Blocks per frame.
+    shifts : (x, y)
+        Largest shift in pixels tried for each block independently.
+
+    Returns
+    -------
+    np.ndarray [shape=(n, rows * cols), float32] in [0, 1]
+    """
+    a = np.asarray(a, np.float32)
+    b = np.asarray(b, np.float32)
+    n, h, w = a.shape
+    mx, my = shifts
+    by, bx = grid
+    core_h, core_w = h - 2 * my, w - 2 * mx
+    hb, wb = core_h // by, core_w // bx
+    hh, ww = hb * by, wb * bx
+
+    def blocks(x: np.ndarray) -> np.ndarray:
+        return x[:, :hh, :ww].reshape(n, by, hb, bx, wb).transpose(0, 1, 3, 2, 4).reshape(n, by * bx, hb * wb)
+
+    ab = blocks(a[:, my : my + core_h, mx : mx + core_w])
+    am = ab.mean(-1)
+    ab = ab - am[..., None]
+    asd = np.sqrt((ab * ab).mean(-1))
+    best = None
+    for dy in range(-my, my + 1):
+        for dx in range(-mx, mx + 1):
+            bb = blocks(b[:, my + dy : my + dy + core_h, mx + dx : mx + dx + core_w])
+            bm = bb.mean(-1)
+            bb = bb - bm[..., None]
+            bsd = np.sqrt((bb * bb).mean(-1))
+            corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
+            texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
+            dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
+            dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
+            d = texture * np.maximum(np.clip(1.0 - corr, 0.0, 1.0), 0.5 * dmean) + (1.0 - texture) * np.maximum(dmean, dstd)
+            best = d if best is None else np.minimum(best, d)
+    return best
+
+
+def compute(
+    path: str | os.PathLike,
+    *,
+    fast_decode: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Features:
+    """Decode ``path`` once and compute :class:`Features` for every frame.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The video file.
+    fast_decode : bool
+        Skip the decoder's deblocking filter (see :class:`cutrate.decode.VideoReader`).
+    progress : callable(done_frames, total_frames_estimate), optional
+        Called after every batch.
+
+    Raises
+    ------
+    DecodeError
+        If the file cannot be opened or holds no decodable video frame.
+
+    Examples
+    --------
+    >>> feats = compute("sample_clips/fast_burst.mp4")  # doctest: +SKIP
+    >>> feats.diff.shape == feats.times.shape
+    True
+    """
+    from .decode import FRAME_SIZE, VideoReader
+
+    acc = _Accumulator()
+    with VideoReader(path, fast=fast_decode) as reader:
+        total = reader.info.frames
+        done = 0
+        for batch in reader.batches():
+            acc.add(batch.times, batch.y, batch.uv)
+            done += len(batch)
+            if progress is not None:
+                progress(done, max(total, done))
+        info = _final_info(reader.info, acc)
+        settings = {"frame_size": list(FRAME_SIZE), "fast_decode": fast_decode, "features_version": FEATURES_VERSION}
+        return acc.result(info, reader.warnings, settings)
+
+
+def _final_info(info: VideoInfo, acc: _Accumulator) -> VideoInfo:
+    """Replace container estimates with what the decode actually produced."""
+    times = np.concatenate(acc.parts["times"])
+    n = int(times.shape[0])
+    if n > 1:
+        steps = np.diff(times)
+        steps = steps[steps > 0]
+        step = float(np.median(steps)) if steps.size else 1.0 / info.fps
+    else:
+        step = 1.0 / info.fps
+    fps = 1.0 / step if step > 0 else info.fps
+    if abs(fps - info.fps) / info.fps < 0.01:
+        fps = info.fps
+    duration = float(times[-1] - times[0]) + 1.0 / fps if n else 0.0
+    return VideoInfo(
+        path=info.path,
+        duration_s=duration,
+        fps=fps,
+        frames=n,
+        width=info.width,
+        height=info.height,
+        codec=info.codec,
+        start_time=float(times[0]) if n else info.start_time,
+    )
