@@ -65,6 +65,9 @@ class DetectSettings:
     flash_frames : int
         Longest flash or occlusion, in frames, after which the picture may return to
         the same shot without counting as a transition.
+    occlusion_s : float
+        Longest time, in seconds, that an object passing the lens may cover part of
+        the picture before it returns to the same shot without a transition.
     flat_std : float
         Luma standard deviation (0..255) below which a frame counts as flat (black,
         white or grey), for fades.
@@ -81,6 +84,7 @@ class DetectSettings:
     evidence: float = 0.50
     context_s: float = 0.25
     flash_frames: int = 3
+    occlusion_s: float = 0.5
     flat_std: float = 6.0
     dissolve: bool = True
     dissolve_min_s: float = 0.25
@@ -96,6 +100,8 @@ class DetectSettings:
             raise ParameterError(f"context_s must be > 0 seconds, got {self.context_s!r}")
         if not (isinstance(self.flash_frames, int) and 0 <= self.flash_frames <= 12):
             raise ParameterError(f"flash_frames must be an int in [0, 12], got {self.flash_frames!r}")
+        if not self.occlusion_s >= 0:
+            raise ParameterError(f"occlusion_s must be >= 0 seconds, got {self.occlusion_s!r}")
         if not self.flat_std >= 0:
             raise ParameterError(f"flat_std must be >= 0, got {self.flat_std!r}")
         if not 0 < self.dissolve_min_s <= self.dissolve_max_s:
@@ -152,6 +158,13 @@ class _Frames:
     def __init__(self, feats: Features) -> None:
         self.y = feats.thumb_y
         self.n = feats.n
+
+    def partly_same(self, i: int, j: int) -> bool:
+        """Whether at least two of the 12 blocks of frames i and j still match."""
+        a = self.y[i][None].astype(np.float32)
+        b = self.y[j][None].astype(np.float32)
+        blocks = block_dissimilarities(a, b, grid=(3, 4), shifts=(2, 2))[0]
+        return bool(np.sort(blocks)[1] < 0.15)
 
     def dis(self, i: int, j: int) -> float:
         a = self.y[i][None].astype(np.float32)
@@ -231,10 +244,13 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
             continue
         pre = t - 1
         event_end = None
-        for length in range(1, s.flash_frames + 1):
+        longest = max(s.flash_frames, int(round(s.occlusion_s * fps)))
+        for length in range(1, longest + 1):
             post = t + length
             if post >= n:
                 break
+            if length > s.flash_frames and not frames.partly_same(pre, t + length - 1):
+                break  # an occlusion leaves part of the scene in view; an insert shot does not
             d_back = frames.dis(pre, post)
             if d_back < min(s.threshold, 0.5 * score[t]):
                 event_end = post
@@ -361,13 +377,16 @@ def _dissolves(features: Features, s: DetectSettings, taken: np.ndarray, flat: n
         q1, q3 = x[c - q], x[c + q]
         wq = q / (2 * h)
         dab = np.abs(a - b).mean(1)
-        err = (
-            np.abs(m - 0.5 * (a + b)).mean(1)
-            + np.abs(q1 - ((1 - (0.5 - wq)) * a + (0.5 - wq) * b)).mean(1)
-            + np.abs(q3 - ((0.5 - wq) * a + (1 - (0.5 - wq)) * b)).mean(1)
-        ) / 3.0
+        r_mid = np.abs(m - 0.5 * (a + b))
+        r_q1 = np.abs(q1 - ((1 - (0.5 - wq)) * a + (0.5 - wq) * b))
+        r_q3 = np.abs(q3 - ((0.5 - wq) * a + (1 - (0.5 - wq)) * b))
+        err = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0
         rel = err / np.maximum(dab, 1e-6)
-        ok = (dab >= 12.0) & (rel <= s.dissolve_fit)
+        # moving objects spoil a few pixels of a real dissolve (a large mean but a
+        # small median residual); a pan or a zoom spoils them all
+        med = (np.median(r_mid, axis=1) + np.median(r_q1, axis=1) + np.median(r_q3, axis=1)) / 3.0
+        rel = np.where((rel <= s.dissolve_fit + 0.07) & (med / np.maximum(dab, 1e-6) <= 0.08), np.minimum(rel, s.dissolve_fit), rel)
+        ok = (dab >= 10.0) & (rel <= s.dissolve_fit)
         ok &= ~flat[c - h] & ~flat[c + h]
         ok &= (cum_taken[c + h + 1] - cum_taken[c - h]) == 0
         for i in np.flatnonzero(ok):
@@ -407,7 +426,7 @@ def _dissolves(features: Features, s: DetectSettings, taken: np.ndarray, flat: n
         structural = float(blocks.mean())
         # a dissolve replaces the whole picture; a glow fading or a title fading in
         # over a shot leaves part of it unchanged
-        if structural < s.threshold or np.mean(blocks >= 0.25) < 0.8:
+        if structural < s.threshold or np.mean(blocks >= 0.2) < 0.7:
             continue
         conf = (
             _sigmoid((s.dissolve_fit - rel) / 0.03)

@@ -99,8 +99,8 @@ class _Accumulator:
         dy = np.abs(yf - py).mean(axis=(1, 2))
         duv = np.abs(uvf - puv).mean(axis=(1, 2, 3))
         self.parts["diff"].append(((dy + duv) / (2 * 255.0)).astype(np.float32))
-        self.parts["score"].append(block_dissimilarity(yf, py).astype(np.float32))
-        self.parts["score2"].append(block_dissimilarity(yf, py2).astype(np.float32))
+        self.parts["score"].append(block_dissimilarity(yf, align(py, yf)).astype(np.float32))
+        self.parts["score2"].append(block_dissimilarity(yf, align(py2, yf)).astype(np.float32))
         self.parts["hist_diff"].append((0.5 * np.abs(hist - ph).sum(axis=1)).astype(np.float32))
         self.parts["luma_mean"].append(y.mean(axis=(1, 2), dtype=np.float64).astype(np.float32))
         self.parts["luma_std"].append(y.reshape(n, -1).std(axis=1, dtype=np.float64).astype(np.float32))
@@ -120,11 +120,11 @@ class _Accumulator:
 
 
 def _half(x: np.ndarray) -> np.ndarray:
-    """Exact 2x2 area average of a stack of frames (odd edges dropped)."""
+    """Exact 2x2 area average of a stack of frames (odd edges dropped), uint8."""
     n, h, w = x.shape
     h2, w2 = h // 2, w // 2
-    s = x[:, : 2 * h2, : 2 * w2].reshape(n, h2, 2, w2, 2).astype(np.uint16).sum(axis=(2, 4))
-    return ((s + 2) // 4).astype(np.uint8)
+    s = x[:, : 2 * h2, : 2 * w2].reshape(n, h2, 2, w2, 2).astype(np.int32).sum(axis=(2, 4))
+    return np.clip((s + 2) // 4, 0, 255).astype(np.uint8)
 
 
 def _histograms(y: np.ndarray, uv: np.ndarray) -> np.ndarray:
@@ -142,6 +142,45 @@ def _histograms(y: np.ndarray, uv: np.ndarray) -> np.ndarray:
     idx = idx + (np.arange(n, dtype=np.int32) * nb)[:, None]
     counts = np.bincount(idx.ravel(), minlength=n * nb).reshape(n, nb)
     return counts / float(idx.shape[1])
+
+
+def global_shift(a: np.ndarray, b: np.ndarray, *, reach: int = 4) -> np.ndarray:
+    """Whole-frame translation (dy, dx) in pixels that best maps ``b[i]`` onto ``a[i]``.
+
+    Searched at half resolution over ±``reach`` half-pixels, so camera pans up to
+    ±2*reach pixels per frame are followed; returns int array [shape=(n, 2)].
+    """
+    ah = _half(np.asarray(a)).astype(np.float32)
+    bh = _half(np.asarray(b)).astype(np.float32)
+    n, h, w = ah.shape
+    r = reach
+    core = ah[:, r : h - r, r : w - r]
+    best = np.full(n, np.inf)
+    arg = np.zeros((n, 2), np.int64)
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            d = np.abs(core - bh[:, r - dy : h - r - dy, r - dx : w - r - dx]).mean(axis=(1, 2))
+            # prefer no motion unless a shift is clearly better
+            d = d + 0.02 * (abs(dy) + abs(dx))
+            better = d < best
+            best = np.where(better, d, best)
+            arg[better] = (dy, dx)
+    return 2 * arg
+
+
+def align(b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``b`` translated by :func:`global_shift` (edges replicated) to line up with ``a``."""
+    shifts = global_shift(a, b)
+    if not shifts.any():
+        return b
+    out = b.copy()
+    n, h, w = b.shape
+    for i in np.flatnonzero(shifts.any(axis=1)):
+        dy, dx = (int(v) for v in shifts[i])
+        ys = np.clip(np.arange(h) - dy, 0, h - 1)
+        xs = np.clip(np.arange(w) - dx, 0, w - 1)
+        out[i] = b[i][np.ix_(ys, xs)]
+    return out
 
 
 def block_dissimilarity(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int] = (3, 4),
@@ -241,6 +280,41 @@ def compute(
         info = _final_info(reader.info, acc)
         settings = {"frame_size": list(FRAME_SIZE), "fast_decode": fast_decode, "features_version": FEATURES_VERSION}
         return acc.result(info, reader.warnings, settings)
+
+
+def from_arrays(
+    y: np.ndarray,
+    uv: np.ndarray | None = None,
+    *,
+    fps: float = 24.0,
+    times: np.ndarray | None = None,
+    path: str = "<arrays>",
+) -> Features:
+    """Features of frames already in memory (synthetic tests, other decoders).
+
+    Parameters
+    ----------
+    y : np.ndarray [shape=(n, 36, 64), uint8]
+        Luma frames at the analysis size.
+    uv : np.ndarray [shape=(n, 2, 18, 32), uint8], optional
+        Chroma; neutral grey when omitted.
+    fps : float
+        Frame rate, used for timestamps when ``times`` is omitted.
+    times : np.ndarray [shape=(n,)], optional
+        Timestamps in seconds.
+    """
+    y = np.ascontiguousarray(y, dtype=np.uint8)
+    n, h, w = y.shape
+    if uv is None:
+        uv = np.full((n, 2, h // 2, w // 2), 128, np.uint8)
+    if times is None:
+        times = np.arange(n, dtype=np.float64) / fps
+    acc = _Accumulator()
+    for i in range(0, n, 256):
+        acc.add(np.asarray(times[i : i + 256], np.float64), y[i : i + 256], np.asarray(uv[i : i + 256], np.uint8))
+    info = VideoInfo(path=path, duration_s=n / fps, fps=fps, frames=n, width=w, height=h, codec="raw")
+    info = _final_info(info, acc)
+    return acc.result(info, (), {"frame_size": [w, h], "fast_decode": False, "features_version": FEATURES_VERSION})
 
 
 def _final_info(info: VideoInfo, acc: _Accumulator) -> VideoInfo:

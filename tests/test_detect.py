@@ -1,0 +1,128 @@
+"""Features + detection on synthetic frame sequences with known truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cutrate import DetectSettings, ParameterError, detect
+from cutrate.features import from_arrays
+
+from synth import Shot, flat, frames_of, to_uint8
+
+
+def run(frames, **kw):
+    feats = from_arrays(to_uint8(frames), fps=24.0)
+    return detect.transitions(feats, settings=DetectSettings(**kw))
+
+
+def cuts_sequence(lengths, seeds, **shot_kw):
+    frames, truth, pos = [], [], 0
+    for length, seed in zip(lengths, seeds):
+        if pos:
+            truth.append(pos)
+        frames += frames_of(Shot(seed, **shot_kw), length)
+        pos += length
+    return frames, truth
+
+
+def test_hard_cuts_between_long_and_very_short_shots():
+    frames, truth = cuts_sequence([30, 2, 3, 4, 6, 20, 25], [1, 2, 3, 4, 5, 6, 7])
+    found = run(frames)
+    assert [t.frame for t in found] == truth
+    assert {t.kind for t in found} == {"cut"}
+    for t in found:
+        assert t.start_frame == t.end_frame == t.frame
+        assert 0.0 <= t.confidence <= 1.0
+
+
+def test_transition_time_is_the_frame_timestamp():
+    frames, truth = cuts_sequence([24, 24], [11, 12])
+    feats = from_arrays(to_uint8(frames), fps=24.0)
+    (t,) = detect.transitions(feats)
+    assert t.frame == 24
+    assert t.time == pytest.approx(feats.times[24])
+
+
+def test_single_shot_with_pan_and_moving_object_has_no_transition():
+    frames = frames_of(Shot(3, pan=(0.5, 2.0), disc_speed=2.5), 96)
+    assert run(frames) == []
+
+
+def test_animation_on_twos_and_threes_is_not_cut():
+    frames = frames_of(Shot(4, pan=(0.0, 2.5), hold=2), 48) + frames_of(Shot(4, pan=(0.0, 2.5), hold=3), 48, start=48)
+    assert run(frames) == []
+
+
+def test_freeze_frame_hold_is_not_cut():
+    shot = Shot(5, pan=(0, 1.0))
+    frames = frames_of(shot, 20) + [shot.frame(19)] * 24 + frames_of(shot, 20, start=20)
+    assert run(frames) == []
+
+
+@pytest.mark.parametrize("length", [1, 2, 3])
+def test_in_shot_white_flash_is_not_a_transition(length):
+    shot = Shot(6, pan=(0, 0.5))
+    frames = frames_of(shot, 30) + [flat(250)] * length + frames_of(shot, 30, start=30 + length)
+    assert run(frames) == []
+
+
+def test_partial_bright_burst_inside_shot_is_not_a_transition():
+    shot = Shot(7)
+    frames = frames_of(shot, 30)
+    burst = shot.frame(30)
+    burst[:, :32] = np.clip(burst[:, :32] + 120, 0, 255)
+    frames += [burst] + frames_of(shot, 30, start=31)
+    assert run(frames) == []
+
+
+def test_white_flash_into_a_new_shot_is_one_flash_transition():
+    frames = frames_of(Shot(8), 30) + [flat(252)] * 2 + frames_of(Shot(9), 30)
+    found = run(frames)
+    assert [(t.kind, t.frame) for t in found] == [("flash", 32)]
+    assert found[0].start_frame == 30
+
+
+def test_fade_through_black_is_one_fade_transition():
+    a, b = Shot(10), Shot(11)
+    out = [a.frame(30 + i) * (1 - (i + 1) / 9) for i in range(8)]
+    inn = [b.frame(i) * ((i + 1) / 9) for i in range(8)]
+    frames = frames_of(a, 30) + out + [flat(0)] * 4 + inn + frames_of(b, 30, start=8)
+    found = run(frames)
+    assert len(found) == 1
+    (t,) = found
+    assert t.kind == "fade"
+    assert t.frame == 42  # first frame after the black
+    assert t.start_frame <= 31 and t.end_frame >= 48
+
+
+def test_dissolve_is_one_dissolve_transition():
+    a, b = Shot(12, pan=(0, 0.3)), Shot(13, pan=(0, -0.3))
+    n = 16
+    mix = [a.frame(30 + i) * (1 - (i + 1) / (n + 1)) + b.frame(i) * ((i + 1) / (n + 1)) for i in range(n)]
+    frames = frames_of(a, 30) + mix + frames_of(b, 30, start=n)
+    found = run(frames)
+    assert [t.kind for t in found] == ["dissolve"]
+    t = found[0]
+    assert 30 <= t.frame <= 30 + n
+    assert t.start_frame <= 34 and t.end_frame >= 30 + n - 4
+
+
+def test_black_leader_and_tail_are_not_transitions():
+    frames = [flat(0)] * 12 + frames_of(Shot(14), 40) + [flat(0)] * 12
+    assert run(frames) == []
+
+
+def test_settings_are_validated_with_named_messages():
+    with pytest.raises(ParameterError, match="threshold"):
+        DetectSettings(threshold=1.5)
+    with pytest.raises(ValueError, match="context_s"):
+        DetectSettings(context_s=0)
+
+
+def test_detection_does_not_modify_features():
+    frames, _ = cuts_sequence([20, 20], [15, 16])
+    feats = from_arrays(to_uint8(frames), fps=24.0)
+    before = feats.score.copy()
+    detect.transitions(feats)
+    np.testing.assert_array_equal(before, feats.score)
