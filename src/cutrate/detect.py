@@ -274,7 +274,10 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
         out.extend(_dissolves(features, s, taken, flat))
 
     out.sort(key=lambda tr: tr.frame)
-    return out
+    # the precision written to analysis.json, so a saved result reads back equal
+    return [
+        Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(t.confidence, 4)) for t in out
+    ]
 
 
 def _evidence(features: Features, t: int) -> float:

@@ -102,7 +102,7 @@ def shots(
     out = []
     for a, b in zip(starts, ends):
         stop = float(times[b + 1]) if b + 1 < n else float(end_time)
-        out.append(Shot(a, b, float(times[a]), stop))
+        out.append(Shot(a, b, round(float(times[a]), 6), round(stop, 6)))
     return out
 
 
