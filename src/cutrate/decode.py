@@ -284,3 +284,39 @@ def _shrink(plane: np.ndarray, size: tuple[int, int], out: np.ndarray) -> None:
     if plane.shape[1] > 8 * w and plane.shape[0] > 8 * h:
         plane = cv2.resize(plane, (4 * w, 4 * h), interpolation=cv2.INTER_LINEAR)
     cv2.resize(plane, size, dst=out, interpolation=cv2.INTER_AREA)
+
+
+def grab_frames(
+    path: str | os.PathLike, frames: list[int], *, width: int = 320
+) -> dict[int, np.ndarray]:
+    """RGB images of the given 0-based frame indices, ``width`` pixels wide.
+
+    Decodes sequentially (exact frame numbering, no seek inaccuracy) and stops
+    after the last wanted frame; for thumbnails in reports.
+
+    Returns
+    -------
+    dict frame -> np.ndarray [shape=(h, width, 3), uint8]
+    """
+    want = sorted({int(f) for f in frames if f >= 0})
+    out: dict[int, np.ndarray] = {}
+    if not want:
+        return out
+    container = _open(str(path))
+    try:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        ctx = stream.codec_context
+        h = max(2, int(round(width * (ctx.height or 9) / max(ctx.width or 16, 1) / 2)) * 2)
+        wanted = set(want)
+        last = want[-1]
+        for i, frame in enumerate(container.decode(stream)):
+            if i in wanted:
+                out[i] = frame.to_ndarray(format="rgb24", width=width, height=h)
+            if i >= last:
+                break
+    except Exception as exc:  # noqa: BLE001 - thumbnails are best effort
+        log.warning("%s: could not grab frames (%s)", path, exc)
+    finally:
+        container.close()
+    return out
