@@ -54,10 +54,10 @@ def file_identity(path: str | os.PathLike) -> str:
     return f"{size}-{h.hexdigest()[:24]}"
 
 
-def key(path: str | os.PathLike, settings: dict[str, Any]) -> str:
+def key(path: str | os.PathLike, settings: dict[str, Any], *, identity: str | None = None) -> str:
     """Cache key of a file under the given feature settings."""
     blob = json.dumps({**settings, "features_version": FEATURES_VERSION}, sort_keys=True)
-    return f"{file_identity(path)}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
+    return f"{identity or file_identity(path)}-{hashlib.sha256(blob.encode()).hexdigest()[:12]}"
 
 
 def load(cache_dir: str | os.PathLike, entry: str, path: str) -> Features | None:

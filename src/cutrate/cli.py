@@ -10,7 +10,6 @@ import hashlib
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -143,26 +142,33 @@ def main() -> None:
 @click.option("--evidence", type=float, default=_D.evidence, show_default=True,
               help="Evidence needed to tell a cut from motion (0..3).")
 @click.option("--flash-frames", type=int, default=_D.flash_frames, show_default=True,
-              help="Longest in-shot flash or occlusion, in frames.")
+              help="Longest in-shot flash, in frames.")
 @click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves.")
 @click.option("--window", "window_s", type=float, default=_T.window_s, show_default=True,
               help="Sliding-window length in seconds for cuts per minute and the peak.")
 @click.option("--hop", "hop_s", type=float, default=_T.hop_s, show_default=True, help="Timeline step in seconds.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Videos analysed in parallel (worker processes).")
+@click.option("--scheduler", envvar="CUTRATE_SCHEDULER", default=None,
+              help="Dask scheduler address (tcp://HOST:PORT) to run on a cluster [env: CUTRATE_SCHEDULER].")
+@click.option("--force", is_flag=True, help="Re-analyse videos whose results are already up to date.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Feature cache folder [default: the user cache folder].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summaries; errors only.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, cache_dir,
-            no_cache, quiet, debug) -> None:
+def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, jobs,
+            scheduler, force, cache_dir, no_cache, quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
 
     Each OUTPUT/<video name>/ gets analysis.json, transitions.csv, shots.csv and
-    timeline.csv.  A file that fails is reported in one line; the others go on,
-    and the exit code is 1 when any failed.
+    timeline.csv; several videos also give OUTPUT/season.csv and season.json.
+    Re-running skips videos whose results are up to date.  A file that fails is
+    reported in one line; the others go on, and the exit code is 1 when any failed.
     """
-    from .pipeline import Settings, analyze as run
-    from .report import write_all
+    from .batch import Job, clean_stale, run
+    from .pipeline import Settings
+    from .report import write_season, writers
 
     _logging(debug, quiet)
     try:
@@ -186,55 +192,92 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
         except OSError as exc:
             click.echo(f"error: {output}: output folder is not writable ({exc.strerror or exc})", err=True)
             sys.exit(1)
+        clean_stale(out_root)
     names = output_names(videos)
-    show_progress = not quiet and sys.stderr.isatty()
-    done = 0
-    for video in videos:
-        bar = _Progress(show_progress, video.name)
+    job_list = [
+        Job(str(v), str(out_root / names[v]), settings, cache_dir=cache_dir, use_cache=not no_cache) for v in videos
+    ]
+    interactive = not quiet and sys.stderr.isatty()
+    overall = _FilesBar(interactive and len(job_list) > 1, len(job_list))
+
+    def report_one(oc) -> None:
+        overall.advance(oc.frames, oc.seconds)
+        if oc.status == "failed":
+            failures.append(oc.error)
+            overall.write(f"error: {oc.error}", err=True)
+        elif not quiet:
+            if oc.status == "skipped":
+                overall.write(f"{oc.path}: up to date, skipped (--force to redo)")
+                return
+            overall.write(f"{oc.path}\n{format_summary(oc.result)}")
+            for w in oc.result.warnings[:5]:
+                overall.write(f"  warning: {w}")
+            overall.write(f"  -> {oc.folder}/")
+
+    def per_frame(job):
+        return _Progress(interactive, Path(job.path).name) if len(job_list) == 1 or jobs == 1 else None
+
+    try:
+        outcomes = run(job_list, workers=jobs, scheduler=scheduler, writers=writers(), force=force,
+                       on_outcome=report_one, progress=per_frame)
+    except KeyboardInterrupt:
+        overall.close()
+        finished = sum(1 for p in out_root.glob("*/analysis.json")) if out_root.is_dir() else 0
+        click.echo(f"interrupted: finished results are kept in {output}/ ({finished} folders); "
+                   "run the same command again to do the rest", err=True)
+        sys.exit(130)
+    except CutrateError as exc:
+        overall.close()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    overall.close()
+    ok = [oc for oc in outcomes if oc.status != "failed"]
+    if len(job_list) > 1 and ok:
         try:
-            result = run(video, settings=settings, cache_dir=cache_dir, use_cache=not no_cache, progress=bar)
-            bar.close()
-            folder = out_root / names[video]
-            write_all(result, folder)
-        except KeyboardInterrupt:
-            bar.close()
-            click.echo(
-                f"interrupted: {done} of {len(videos)} videos finished and kept in {output}/; "
-                "run the same command again to do the rest",
-                err=True,
-            )
-            sys.exit(130)
-        except CutrateError as exc:
-            bar.close()
-            failures.append(str(exc))
-            click.echo(f"error: {exc}", err=True)
-            continue
+            write_season(out_root, outcomes)
         except OSError as exc:
-            bar.close()
-            msg = f"{video}: {exc.strerror or exc}" + (f" ({exc.filename})" if exc.filename else "")
-            failures.append(msg)
-            click.echo(f"error: {msg}", err=True)
-            continue
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the others
-            bar.close()
-            msg = f"{video}: internal error ({type(exc).__name__}: {exc})"
-            failures.append(msg)
-            click.echo(f"error: {msg}" + ("" if debug else "; run with --debug for details"), err=True)
-            if debug:
-                traceback.print_exc()
-            continue
-        done += 1
-        if not quiet:
-            click.echo(f"{video}")
-            click.echo(format_summary(result))
-            for w in result.warnings[:5]:
-                click.echo(f"  warning: {w}")
-            click.echo(f"  -> {folder}/")
-    if len(videos) > 1 or failures:
-        if not quiet:
-            click.echo(f"{done} of {len(videos) + len(problems)} inputs analysed, {len(failures)} failed")
+            failures.append(f"{out_root}: cannot write season table ({exc.strerror or exc})")
+            click.echo(f"error: {failures[-1]}", err=True)
+    if (len(job_list) > 1 or failures) and not quiet:
+        done = sum(oc.status == "done" for oc in outcomes)
+        skipped = sum(oc.status == "skipped" for oc in outcomes)
+        click.echo(f"{done} analysed, {skipped} up to date, {len(failures)} failed"
+                   f" of {len(job_list) + len(problems)} inputs")
+        for f in failures:
+            click.echo(f"  failed: {f}")
     if failures:
         sys.exit(1)
+
+
+class _FilesBar:
+    """Overall progress over files (done, frames/s, ETA) on stderr, terminals only."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.bar = None
+        self.frames = 0
+        self.seconds = 0.0
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="videos", unit="video", file=sys.stderr, dynamic_ncols=True)
+
+    def advance(self, frames: int, seconds: float) -> None:
+        self.frames += frames
+        if self.bar is not None:
+            self.bar.update(1)
+            elapsed = self.bar.format_dict.get("elapsed") or 0
+            if elapsed > 0:
+                self.bar.set_postfix_str(f"{self.frames / elapsed:.0f} frames/s")
+
+    def write(self, text: str, err: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.write(text, file=sys.stderr if err else sys.stdout)
+        else:
+            click.echo(text, err=err)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 @main.command()

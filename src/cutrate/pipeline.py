@@ -103,6 +103,7 @@ class Result:
                 "height": info.height,
                 "codec": info.codec,
                 "start_time": round(info.start_time, 6),
+                "identity": info.identity,
             },
             "summary": self.summary.to_dict(),
             "transitions": [t.to_dict() for t in self.transitions],
@@ -155,23 +156,27 @@ def load_features(
     from . import cache, features
 
     path = str(path)
+    try:
+        ident = cache.file_identity(path)
+    except OSError:
+        ident = ""  # missing or unreadable: let the decoder report it
     entry = None
-    if use_cache:
-        try:
-            entry = cache.key(path, {"fast_decode": fast_decode})
-        except OSError:
-            entry = None  # unreadable: let the decoder report it
+    if use_cache and ident:
+        entry = cache.key(path, {"fast_decode": fast_decode}, identity=ident)
         cdir = cache_dir if cache_dir is not None else cache.default_dir()
-        if entry is not None:
-            hit = cache.load(cdir, entry, path)
-            if hit is not None:
-                if progress is not None:
-                    progress(hit.n, hit.n)
-                return hit
+        hit = cache.load(cdir, entry, path)
+        if hit is not None:
+            if progress is not None:
+                progress(hit.n, hit.n)
+            return _with_identity(hit, ident)
     feats = features.compute(path, fast_decode=fast_decode, progress=progress)
-    if use_cache and entry is not None:
+    if entry is not None:
         cache.store(cdir, entry, feats)
-    return feats
+    return _with_identity(feats, ident)
+
+
+def _with_identity(feats: Features, ident: str) -> Features:
+    return dataclasses.replace(feats, info=dataclasses.replace(feats.info, identity=ident))
 
 
 def analyze(

@@ -135,6 +135,59 @@ def write_all(result: Result, folder: str | os.PathLike) -> list[Path]:
     return out
 
 
+def writers() -> list:
+    """The standard per-video writers, ``analysis.json`` last (its presence marks a
+    complete folder)."""
+    return [write_transitions_csv, write_shots_csv, write_timeline_csv, write_json]
+
+
+SEASON_COLUMNS = (
+    "video", "folder", "status", "duration_s", "shots", "transitions", "cut", "dissolve", "fade", "flash",
+    "asl_s", "msl_s", "cuts_per_minute", "peak_count", "peak_window_s", "peak_start", "peak_end", "error",
+)
+
+
+def season_rows(outcomes) -> list[dict[str, Any]]:
+    """One row per episode of a batch, from fresh results or the saved ``analysis.json``."""
+    rows = []
+    for oc in outcomes:
+        row: dict[str, Any] = {"video": oc.path, "folder": oc.folder, "status": oc.status, "error": oc.error or ""}
+        res = oc.result
+        if res is None and oc.status != "failed":
+            try:
+                res = load(oc.folder)
+            except (OSError, ValueError, KeyError):
+                res = None
+        if res is not None:
+            sm = res.summary
+            row.update(
+                duration_s=round(sm.duration_s, 3), shots=sm.shots, transitions=sm.transition_count,
+                **{k: sm.transitions.get(k, 0) for k in ("cut", "dissolve", "fade", "flash")},
+                asl_s=_round(sm.asl_s), msl_s=_round(sm.msl_s), cuts_per_minute=_round(sm.cuts_per_minute),
+                peak_count=sm.peak.count, peak_window_s=sm.peak.window_s, peak_start=round(sm.peak.start, 3),
+                peak_end=round(sm.peak.end, 3),
+            )
+        rows.append(row)
+    return rows
+
+
+def _round(x: float) -> float | None:
+    return None if x != x else round(float(x), 4)
+
+
+def write_season(out_root: str | os.PathLike, outcomes) -> list[Path]:
+    """``season.csv`` and ``season.json``: one row per episode of a batch."""
+    from . import __version__
+
+    rows = season_rows(outcomes)
+    table = [list(SEASON_COLUMNS)] + [["" if r.get(c) is None else r.get(c, "") for c in SEASON_COLUMNS] for r in rows]
+    doc = {"cutrate_version": __version__, "episodes": rows}
+    return [
+        write_atomic(Path(out_root) / "season.csv", _csv(table)),
+        write_atomic(Path(out_root) / "season.json", json.dumps(doc, indent=1) + "\n"),
+    ]
+
+
 def load(path: str | os.PathLike) -> Result:
     """Read an ``analysis.json`` (or the folder holding it) back into a Result."""
     p = Path(path)
@@ -145,6 +198,7 @@ def load(path: str | os.PathLike) -> Result:
     info = VideoInfo(
         path=v["path"], duration_s=v["duration_s"], fps=v["fps"], frames=v["frames"], width=v["width"],
         height=v["height"], codec=v.get("codec", ""), start_time=v.get("start_time", 0.0),
+        identity=v.get("identity", ""),
     )
     trans = [Transition(**t) for t in d["transitions"]]
     shots = [Shot(s["start_frame"], s["end_frame"], s["start"], s["end"]) for s in d["shots"]]

@@ -32,6 +32,7 @@ class VideoInfo:
     height: int
     codec: str = ""
     start_time: float = 0.0
+    identity: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,0 +1,126 @@
+"""Batches: parallel equals sequential, resume, failures, collisions, Dask cluster."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cutrate import batch, cli
+from cutrate.pipeline import Settings
+from cutrate.report import writers
+from cutrate.samples import Cut, ShotSpec, render_clip
+
+SIZE = (96, 54)
+
+
+@pytest.fixture(scope="module")
+def season(tmp_path_factory) -> Path:
+    """Three tiny episodes plus a broken one, in two folders (two share a name)."""
+    root = tmp_path_factory.mktemp("season")
+    (root / "a").mkdir()
+    (root / "b").mkdir()
+    specs = [
+        (root / "a" / "ep1.mp4", (ShotSpec(20, scene=1), ShotSpec(8, scene=2), ShotSpec(20, scene=3, enter=Cut()))),
+        (root / "a" / "ep2.mp4", (ShotSpec(30, scene=4), ShotSpec(30, scene=5))),
+        (root / "b" / "ep1.mp4", (ShotSpec(12, scene=6), ShotSpec(4, scene=7), ShotSpec(24, scene=8))),
+    ]
+    for i, (path, shots) in enumerate(specs):
+        render_clip(path, shots, fps=24, size=SIZE, seed=i)
+    (root / "b" / "broken.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"garbage" * 100)
+    return root
+
+
+def frames_by_video(outcomes):
+    return {
+        Path(o.path).relative_to(Path(o.path).parents[1]).as_posix(): [t.frame for t in o.result.transitions]
+        for o in outcomes
+        if o.status == "done"
+    }
+
+
+def jobs_for(root: Path, out: Path) -> list[batch.Job]:
+    videos, _ = cli.find_videos([str(root)])
+    names = cli.output_names(videos)
+    return [batch.Job(str(v), str(out / names[v]), Settings(), use_cache=False) for v in videos]
+
+
+def test_parallel_results_equal_sequential_and_bad_file_does_not_stop_the_batch(season, tmp_path):
+    seq = batch.run(jobs_for(season, tmp_path / "seq"), workers=1, writers=writers())
+    par = batch.run(jobs_for(season, tmp_path / "par"), workers=2, writers=writers())
+    assert [o.status for o in seq] == [o.status for o in par]
+    assert sorted(o.status for o in seq) == ["done", "done", "done", "failed"]
+    failed = next(o for o in par if o.status == "failed")
+    assert "broken.mp4" in failed.error and "\n" not in failed.error
+    assert frames_by_video(seq) == frames_by_video(par)
+    assert frames_by_video(seq)["a/ep1.mp4"] == [20, 28]
+    for o in par:
+        if o.status == "done":
+            assert (Path(o.folder) / "analysis.json").is_file()
+
+
+def test_resume_redoes_nothing_and_force_redoes_all(season, tmp_path):
+    out = tmp_path / "out"
+    first = batch.run(jobs_for(season, out), writers=writers())
+    assert sum(o.status == "done" for o in first) == 3
+    again = batch.run(jobs_for(season, out), writers=writers())
+    assert [o.status for o in again].count("skipped") == 3
+    forced = batch.run(jobs_for(season, out), writers=writers(), force=True)
+    assert [o.status for o in forced].count("done") == 3
+
+
+def test_changed_settings_or_file_make_a_result_stale(season, tmp_path):
+    out = tmp_path / "out"
+    jobs = jobs_for(season, out)
+    batch.run(jobs, writers=writers())
+    assert batch.up_to_date(jobs[0])
+    other = batch.Job(jobs[0].path, jobs[0].folder, Settings.from_kwargs(threshold=0.5), use_cache=False)
+    assert not batch.up_to_date(other)
+    d = json.loads((Path(jobs[0].folder) / "analysis.json").read_text())
+    d["video"]["identity"] = "something-else"
+    (Path(jobs[0].folder) / "analysis.json").write_text(json.dumps(d))
+    assert not batch.up_to_date(jobs[0])
+
+
+def test_a_half_written_result_is_never_trusted(season, tmp_path):
+    out = tmp_path / "out"
+    jobs = jobs_for(season, out)
+    # what a kill -9 in the middle of writing leaves behind: a partial folder, no analysis.json
+    partial = out / f".{Path(jobs[0].folder).name}.partial-999"
+    partial.mkdir(parents=True)
+    (partial / "transitions.csv").write_text("kind,frame\n")
+    Path(jobs[1].folder).mkdir(parents=True)
+    (Path(jobs[1].folder) / "analysis.json").write_text('{"cutrate_version": "0.1.0", "trunc')
+    assert not batch.up_to_date(jobs[1])
+    batch.clean_stale(out)
+    assert not partial.exists()
+    outcomes = batch.run(jobs, writers=writers())
+    assert sum(o.status == "done" for o in outcomes) == 3
+
+
+def test_cli_season_outputs_and_exit_code(season, tmp_path):
+    out = tmp_path / "reports"
+    r = CliRunner().invoke(cli.main, ["analyze", str(season), "-o", str(out), "-j", "2", "--no-cache"])
+    assert r.exit_code == 1  # the broken file
+    assert "broken.mp4" in r.output
+    folders = sorted(p.parent.name for p in out.glob("*/analysis.json"))
+    assert len(folders) == 3 and "ep2" in folders  # the two ep1 files did not collide
+    rows = json.loads((out / "season.json").read_text())["episodes"]
+    assert len(rows) == 4 and sum(r["status"] == "failed" for r in rows) == 1
+    assert (out / "season.csv").read_text().count("\n") == 5
+    r2 = CliRunner().invoke(cli.main, ["analyze", str(season), "-o", str(out), "--no-cache"])
+    assert "3 up to date" in r2.output
+
+
+def test_dask_local_cluster_matches_local_run(season, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = batch.run(jobs_for(season, tmp_path / "local"), writers=writers())
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
+        with distributed.Client(lc) as client:
+            remote = batch.run(jobs_for(season, tmp_path / "dask"), scheduler=client, writers=writers())
+    assert [o.status for o in remote] == [o.status for o in local]
+    assert frames_by_video(remote) == frames_by_video(local)
+    assert (tmp_path / "dask" / "ep2" / "analysis.json").is_file()
