@@ -42,6 +42,13 @@ def detect_transitions(features: Features, *, settings: DetectSettings | None = 
     return detect.transitions(features, settings=settings)
 
 
+def compare(results):
+    """A DataFrame with one row of headline statistics per result (needs pandas)."""
+    from .tables import compare as _compare
+
+    return _compare(results)
+
+
 def load(path) -> Result:
     """Read a saved ``analysis.json`` (or its folder) back into a :class:`Result`."""
     from .report import load as _load
@@ -60,6 +67,7 @@ __all__ = [
     "from_features",
     "load_features",
     "load",
+    "compare",
     "Features",
     "Transition",
     "Shot",

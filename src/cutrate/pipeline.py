@@ -87,6 +87,26 @@ class Result:
         tl, summary = _pace(self.transitions, self.shots, self.info, settings.timeline)
         return dataclasses.replace(self, settings=settings, timeline=tl, summary=summary)
 
+    # -- notebooks ------------------------------------------------------------------
+    def to_pandas(self):
+        """Transitions, shots and timeline as DataFrames (a named tuple of three)."""
+        from .tables import to_pandas
+
+        return to_pandas(self)
+
+    def _repr_html_(self) -> str:
+        from .tables import summary_html
+
+        return summary_html(self)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<cutrate.Result {os.path.basename(self.info.path)}: {s.shots} shots, "
+            f"{s.transition_count} transitions, {s.cuts_per_minute:.1f} cuts/min, "
+            f"peak {s.peak.count} in {s.peak.window_s:g} s>"
+        )
+
     # -- export -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The ``analysis.json`` document."""
