@@ -297,21 +297,55 @@ def _evidence(features: Features, t: int) -> float:
     return float(max(spike, 0.0) + max(cross - within, 0.0) + features.hist_diff[t])
 
 
-def _mix_span(x: np.ndarray, lo: int, hi: int) -> tuple[int, int, int, float] | None:
+_CHUNK = 1024  # dissolve centres per step: memory stays flat whatever the length
+
+
+def _thumbs(features: Features, idx: np.ndarray) -> np.ndarray:
+    """Thumbnail luma and chroma of frames ``idx`` as float vectors, shape (len, 864)."""
+    k = idx.shape[0]
+    return np.concatenate(
+        [features.thumb_y[idx].reshape(k, -1), features.thumb_uv[idx].reshape(k, -1)], axis=1
+    ).astype(np.float32)
+
+
+def _mix_fit(features: Features, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
+    """For windows ``c - h .. c + h``: how far apart their ends are (mean absolute
+    difference, 0..255) and the relative error of the linear-mix model at the
+    middle and quarter frames (0 = a perfect dissolve)."""
+    q = max(1, h // 2)
+    wq = 0.5 - q / (2 * h)
+    a, b, m = _thumbs(features, c - h), _thumbs(features, c + h), _thumbs(features, c)
+    q1, q3 = _thumbs(features, c - q), _thumbs(features, c + q)
+    dab = np.abs(a - b).mean(1)
+    r_mid = np.abs(m - 0.5 * (a + b))
+    r_q1 = np.abs(q1 - ((1 - wq) * a + wq * b))
+    r_q3 = np.abs(q3 - (wq * a + (1 - wq) * b))
+    denom = np.maximum(dab, 1e-6)
+    rel = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
+    # moving objects spoil a few pixels of a real dissolve (a large mean but a small
+    # median residual); a pan or a zoom spoils them all
+    med = (np.median(r_mid, axis=1) + np.median(r_q1, axis=1) + np.median(r_q3, axis=1)) / 3.0 / denom
+    rel = np.where((rel <= fit + 0.07) & (med <= 0.08), np.minimum(rel, fit), rel)
+    return dab, rel
+
+
+def _mix_span(x: np.ndarray, lo: int) -> tuple[int, int, int, float] | None:
     """Trim a dissolve window to where the mix actually moves.
 
-    Projects every frame of ``lo..hi`` on the line from frame ``lo`` to frame
-    ``hi``: ``alpha`` runs from 0 to 1 through a dissolve.  Returns the first mixed
+    ``x`` holds the thumbnail vectors of frames ``lo..hi``.  Projects every frame on
+    the line from the first to the last: ``alpha`` runs from 0 to 1 through a
+    dissolve.  Returns the first mixed
     frame, the first frame at the new shot, the frame where the new shot takes over
     (alpha crosses 0.5) and how far alpha strays from monotone (0 = perfectly), or
     None when alpha does not progress.
     """
-    a, b = x[lo], x[hi]
+    hi = lo + x.shape[0] - 1
+    a, b = x[0], x[-1]
     d = b - a
     dd = float(d @ d)
     if dd <= 0:
         return None
-    alpha = (x[lo : hi + 1] - a) @ d / dd
+    alpha = (x - a) @ d / dd
     wobble = float(np.max(np.maximum.accumulate(alpha) - alpha))
     moving = np.flatnonzero((alpha > 0.08) & (alpha < 0.92))
     if moving.size < 2:
@@ -363,37 +397,20 @@ def _dissolves(features: Features, s: DetectSettings, taken: np.ndarray, flat: n
     """Spans where every frame is a linear mix of the frames at the span's ends."""
     fps = features.info.fps or 25.0
     n = features.n
-    x = np.concatenate(
-        [features.thumb_y.reshape(n, -1), features.thumb_uv.reshape(n, -1)], axis=1
-    ).astype(np.float32)
     hmin = max(2, int(round(s.dissolve_min_s * fps / 2)))
     hmax = max(hmin, int(round(s.dissolve_max_s * fps / 2)))
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, 7)})
     cands: list[tuple[float, int, int, float]] = []  # (fit error, centre, half, strength)
     cum_taken = np.concatenate([[0], np.cumsum(taken)])
     for h in halves:
-        if n <= 2 * h:
-            continue
-        c = np.arange(h, n - h)
-        a, b, m = x[c - h], x[c + h], x[c]
-        q = max(1, h // 2)
-        q1, q3 = x[c - q], x[c + q]
-        wq = q / (2 * h)
-        dab = np.abs(a - b).mean(1)
-        r_mid = np.abs(m - 0.5 * (a + b))
-        r_q1 = np.abs(q1 - ((1 - (0.5 - wq)) * a + (0.5 - wq) * b))
-        r_q3 = np.abs(q3 - ((0.5 - wq) * a + (1 - (0.5 - wq)) * b))
-        err = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0
-        rel = err / np.maximum(dab, 1e-6)
-        # moving objects spoil a few pixels of a real dissolve (a large mean but a
-        # small median residual); a pan or a zoom spoils them all
-        med = (np.median(r_mid, axis=1) + np.median(r_q1, axis=1) + np.median(r_q3, axis=1)) / 3.0
-        rel = np.where((rel <= s.dissolve_fit + 0.07) & (med / np.maximum(dab, 1e-6) <= 0.08), np.minimum(rel, s.dissolve_fit), rel)
-        ok = (dab >= 10.0) & (rel <= s.dissolve_fit)
-        ok &= ~flat[c - h] & ~flat[c + h]
-        ok &= (cum_taken[c + h + 1] - cum_taken[c - h]) == 0
-        for i in np.flatnonzero(ok):
-            cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
+        for c0 in range(h, n - h, _CHUNK):
+            c = np.arange(c0, min(c0 + _CHUNK, n - h))
+            dab, rel = _mix_fit(features, c, h, s.dissolve_fit)
+            ok = (dab >= 10.0) & (rel <= s.dissolve_fit)
+            ok &= ~flat[c - h] & ~flat[c + h]
+            ok &= (cum_taken[c + h + 1] - cum_taken[c - h]) == 0
+            for i in np.flatnonzero(ok):
+                cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
     # longest windows first: a long dissolve also fits its shorter sub-windows
     cands.sort(key=lambda c: (-c[2], c[0]))
     used = np.zeros(n, bool)
@@ -416,7 +433,7 @@ def _dissolves(features: Features, s: DetectSettings, taken: np.ndarray, flat: n
             merged.append([lo, hi, rel])
     found: list[Transition] = []
     for lo, hi, rel in merged:
-        span = _mix_span(x, lo, hi)
+        span = _mix_span(_thumbs(features, np.arange(lo, hi + 1)), lo)
         if span is None:
             continue
         a, b, c, wobble = span
