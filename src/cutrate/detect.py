@@ -159,17 +159,16 @@ class _Frames:
         self.y = feats.thumb_y
         self.n = feats.n
 
-    def partly_same(self, i: int, j: int) -> bool:
-        """Whether at least two of the 12 blocks of frames i and j still match."""
-        a = self.y[i][None].astype(np.float32)
-        b = self.y[j][None].astype(np.float32)
-        blocks = block_dissimilarities(a, b, grid=(3, 4), shifts=(2, 2))[0]
-        return bool(np.sort(blocks)[1] < 0.15)
-
     def dis(self, i: int, j: int) -> float:
         a = self.y[i][None].astype(np.float32)
         b = self.y[j][None].astype(np.float32)
         return float(block_dissimilarity(a, b, grid=(3, 4), shifts=(2, 2))[0])
+
+    def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:
+        """Block dissimilarities of frame ``i`` against each of frames ``first..last``."""
+        b = self.y[first : last + 1].astype(np.float32)
+        a = np.broadcast_to(self.y[i].astype(np.float32), b.shape)
+        return block_dissimilarities(a, b, grid=(3, 4), shifts=(2, 2))
 
 
 # --------------------------------------------------------------------------- stage
@@ -244,17 +243,18 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
             continue
         pre = t - 1
         event_end = None
-        longest = max(s.flash_frames, int(round(s.occlusion_s * fps)))
-        for length in range(1, longest + 1):
-            post = t + length
-            if post >= n:
-                break
-            if length > s.flash_frames and not frames.partly_same(pre, t + length - 1):
-                break  # an occlusion leaves part of the scene in view; an insert shot does not
-            d_back = frames.dis(pre, post)
-            if d_back < min(s.threshold, 0.5 * score[t]):
-                event_end = post
-                break
+        longest = min(max(s.flash_frames, int(round(s.occlusion_s * fps))), n - 1 - t)
+        if longest >= 1:
+            # blocks of the frame before the event against every frame after it
+            blocks = frames.blocks_after(pre, t, t + longest)
+            back = blocks.mean(1)
+            kept = np.sort(blocks, axis=1)[:, 1] < 0.15  # part of the scene still in view
+            for length in range(1, longest + 1):
+                if length > s.flash_frames and not kept[length - 1]:
+                    break  # an occlusion leaves part of the scene in view; an insert shot does not
+                if back[length] < min(s.threshold, 0.5 * score[t]):
+                    event_end = t + length
+                    break
         if event_end is not None:
             taken[t : event_end + 1] = True
             continue
@@ -311,21 +311,31 @@ def _thumbs(features: Features, idx: np.ndarray) -> np.ndarray:
 def _mix_fit(features: Features, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
     """For windows ``c - h .. c + h``: how far apart their ends are (mean absolute
     difference, 0..255) and the relative error of the linear-mix model at the
-    middle and quarter frames (0 = a perfect dissolve)."""
+    middle and quarter frames (0 = a perfect dissolve; inf where the ends are too
+    alike to tell)."""
     q = max(1, h // 2)
     wq = 0.5 - q / (2 * h)
-    a, b, m = _thumbs(features, c - h), _thumbs(features, c + h), _thumbs(features, c)
-    q1, q3 = _thumbs(features, c - q), _thumbs(features, c + q)
+    a, b = _thumbs(features, c - h), _thumbs(features, c + h)
     dab = np.abs(a - b).mean(1)
-    r_mid = np.abs(m - 0.5 * (a + b))
-    r_q1 = np.abs(q1 - ((1 - wq) * a + wq * b))
-    r_q3 = np.abs(q3 - (wq * a + (1 - wq) * b))
-    denom = np.maximum(dab, 1e-6)
-    rel = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
+    rel = np.full(c.shape[0], np.inf)
+    far = np.flatnonzero(dab >= 10.0)
+    if far.size == 0:
+        return dab, rel
+    a, b, cf = a[far], b[far], c[far]
+    r_mid = np.abs(_thumbs(features, cf) - 0.5 * (a + b))
+    r_q1 = np.abs(_thumbs(features, cf - q) - ((1 - wq) * a + wq * b))
+    r_q3 = np.abs(_thumbs(features, cf + q) - (wq * a + (1 - wq) * b))
+    denom = dab[far]
+    r = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
     # moving objects spoil a few pixels of a real dissolve (a large mean but a small
     # median residual); a pan or a zoom spoils them all
-    med = (np.median(r_mid, axis=1) + np.median(r_q1, axis=1) + np.median(r_q3, axis=1)) / 3.0 / denom
-    rel = np.where((rel <= fit + 0.07) & (med <= 0.08), np.minimum(rel, fit), rel)
+    near = np.flatnonzero((r > fit) & (r <= fit + 0.07))
+    if near.size:
+        med = (
+            np.median(r_mid[near], axis=1) + np.median(r_q1[near], axis=1) + np.median(r_q3[near], axis=1)
+        ) / 3.0 / denom[near]
+        r[near] = np.where(med <= 0.08, fit, r[near])
+    rel[far] = r
     return dab, rel
 
 
@@ -405,10 +415,11 @@ def _dissolves(features: Features, s: DetectSettings, taken: np.ndarray, flat: n
     for h in halves:
         for c0 in range(h, n - h, _CHUNK):
             c = np.arange(c0, min(c0 + _CHUNK, n - h))
+            c = c[~flat[c - h] & ~flat[c + h] & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)]
+            if c.size == 0:
+                continue
             dab, rel = _mix_fit(features, c, h, s.dissolve_fit)
-            ok = (dab >= 10.0) & (rel <= s.dissolve_fit)
-            ok &= ~flat[c - h] & ~flat[c + h]
-            ok &= (cum_taken[c + h + 1] - cum_taken[c - h]) == 0
+            ok = rel <= s.dissolve_fit
             for i in np.flatnonzero(ok):
                 cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
     # longest windows first: a long dissolve also fits its shorter sub-windows
