@@ -152,17 +152,23 @@ def main() -> None:
 @click.option("--scheduler", envvar="CUTRATE_SCHEDULER", default=None,
               help="Dask scheduler address (tcp://HOST:PORT) to run on a cluster [env: CUTRATE_SCHEDULER].")
 @click.option("--force", is_flag=True, help="Re-analyse videos whose results are already up to date.")
+@click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
+@click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
+@click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
+@click.option("--no-thumbnails", is_flag=True, help="No thumbnails in report.html (saves decoding the video again).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Feature cache folder [default: the user cache folder].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summaries; errors only.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, jobs,
-            scheduler, force, cache_dir, no_cache, quiet, debug) -> None:
+            scheduler, force, no_plots, no_html, no_exports, no_thumbnails, cache_dir, no_cache, quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
 
-    Each OUTPUT/<video name>/ gets analysis.json, transitions.csv, shots.csv and
-    timeline.csv; several videos also give OUTPUT/season.csv and season.json.
+    Each OUTPUT/<video name>/ gets analysis.json, transitions.csv, shots.csv,
+    timeline.csv, the plots (pace, shot_lengths, shot_graph, score_trace as PNG and
+    SVG), report.html, cuts.edl, timeline.otio and summary.md; several videos also
+    give OUTPUT/season.csv, season.json and index.html.
     Re-running skips videos whose results are up to date.  A file that fails is
     reported in one line; the others go on, and the exit code is 1 when any failed.
     """
@@ -218,7 +224,9 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
         return _Progress(interactive, Path(job.path).name) if len(job_list) == 1 or jobs == 1 else None
 
     try:
-        outcomes = run(job_list, workers=jobs, scheduler=scheduler, writers=writers(), force=force,
+        extras = report_writers(plots=not no_plots, html=not no_html, exports=not no_exports,
+                                thumbnails=not no_thumbnails)
+        outcomes = run(job_list, workers=jobs, scheduler=scheduler, writers=[*extras, *writers()], force=force,
                        on_outcome=report_one, progress=per_frame)
     except KeyboardInterrupt:
         overall.close()
@@ -235,6 +243,8 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     if len(job_list) > 1 and ok:
         try:
             write_season(out_root, outcomes)
+            if not no_html:
+                _write_index(out_root, [oc.folder for oc in ok], {oc.folder: oc.result for oc in ok})
         except OSError as exc:
             failures.append(f"{out_root}: cannot write season table ({exc.strerror or exc})")
             click.echo(f"error: {failures[-1]}", err=True)
@@ -278,6 +288,108 @@ class _FilesBar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def report_writers(*, plots: bool = True, html: bool = True, exports: bool = True, thumbnails: bool = True) -> list:
+    """Writers ``(result, folder)`` for the plots, report.html and the exports, as chosen."""
+    out: list = []
+    if plots:
+        def write_plots(result, folder):
+            from .plot import save_all
+
+            return save_all(result, folder)
+
+        out.append(write_plots)
+    if html:
+        def write_report(result, folder):
+            from .htmlreport import write_html
+
+            return write_html(result, folder, thumbnails=thumbnails)
+
+        out.append(write_report)
+    if exports:
+        from .exports import write_exports
+
+        out.append(write_exports)
+    return out
+
+
+def _write_index(out_root: Path, folders: list, results: dict | None = None) -> Path:
+    """``index.html`` in ``out_root`` linking every folder's report.html (results loaded when not given)."""
+    from .htmlreport import write_index
+    from .report import load
+
+    results = results or {}
+    pairs = [(results.get(f) or load(f), Path(f)) for f in folders]
+    return write_index(pairs, out_root)
+
+
+def _result_folders(paths) -> tuple[list[Path], list[Path]]:
+    """Result folders named by ``paths`` (a result folder, its analysis.json, or a folder of result
+    folders), and the folders of folders (they get an index.html)."""
+    found: list[Path] = []
+    parents: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_file() and p.name == "analysis.json":
+            found.append(p.parent)
+        elif (p / "analysis.json").is_file():
+            found.append(p)
+        elif p.is_dir():
+            subs = sorted(q.parent for q in p.glob("*/analysis.json"))
+            if not subs:
+                raise click.BadParameter(f"{raw}: no analysis.json in it or in its subfolders", param_hint="RESULTS")
+            found.extend(subs)
+            parents.append(p)
+        else:
+            raise click.BadParameter(f"{raw}: no such result folder", param_hint="RESULTS")
+    return found, parents
+
+
+@main.command("report")
+@click.argument("results", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
+@click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
+@click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
+@click.option("--no-thumbnails", is_flag=True, help="No thumbnails in report.html (no decoding at all).")
+@click.option("-q", "--quiet", is_flag=True, help="Errors only.")
+def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, quiet) -> None:
+    """Write the plots, report.html and exports again from saved results, without analysing.
+
+    RESULTS are result folders (holding analysis.json) or folders of them; a
+    folder of result folders also gets index.html.  Thumbnails need the video at
+    the path recorded in analysis.json; the change-score plot needs the per-frame
+    features and is not drawn.
+    """
+    from .report import load
+
+    _logging(False, quiet)
+    folders, parents = _result_folders(results)
+    extras = report_writers(plots=not no_plots, html=not no_html, exports=not no_exports,
+                            thumbnails=not no_thumbnails)
+    failures = 0
+    loaded = {}
+    for folder in folders:
+        try:
+            res = load(folder)
+            for write in extras:
+                write(res, folder)
+        except (OSError, ValueError, KeyError, CutrateError) as exc:
+            failures += 1
+            click.echo(f"error: {folder}: {exc}", err=True)
+            continue
+        loaded[str(folder)] = res
+        if not quiet:
+            click.echo(f"{folder}/")
+    if not no_html:
+        for parent in parents:
+            inside = [f for f in loaded if Path(f).parent == parent]
+            if inside:
+                index = _write_index(parent, inside, loaded)
+                if not quiet:
+                    click.echo(f"{index}")
+    if failures:
+        sys.exit(1)
 
 
 @main.command()

@@ -51,7 +51,7 @@ def mss(seconds: float, *, hours: bool | None = None) -> str:
     if not math.isfinite(seconds):
         return "-"
     sign = "-" if seconds < 0 else ""
-    total = int(round(abs(seconds)))
+    total = round(abs(seconds))
     h, rem = divmod(total, 3600)
     m, s = divmod(rem, 60)
     if hours or (hours is None and h):
@@ -83,7 +83,7 @@ def smpte(frame: int, fps: int) -> str:
 
 def edl_fps(result: Result) -> int:
     """The EDL's frame rate: the video's rounded to the nearest integer (at least 1)."""
-    return max(1, int(round(result.info.fps)))
+    return max(1, round(result.info.fps))
 
 
 # --------------------------------------------------------------------------- EDL
@@ -288,8 +288,7 @@ def markdown_text(result: Result, *, max_transitions: int = MARKDOWN_TRANSITIONS
     lines = [
         f"# {_md(video_name(result))}",
         "",
-        f"**Peak: {peak_sentence(s.peak)}.** Average {s.cuts_per_minute:.1f} cuts per minute over "
-        f"{clock(s.duration_s)}.",
+        f"**Peak: {peak_sentence(s.peak)}.** Average {s.cuts_per_minute:.1f} cuts per minute over {clock(s.duration_s)}.",
         "",
         "| measure | value |",
         "|---|---|",

@@ -63,6 +63,7 @@ def write_atomic(path: str | os.PathLike, text: str) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are meant to be shared and published
         os.replace(tmp, p)
     finally:
         if os.path.exists(tmp):

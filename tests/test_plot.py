@@ -1,0 +1,141 @@
+"""Plots: every function draws on the given axes and returns its main artist;
+save_all writes the standard figures; importing cutrate does not load matplotlib."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+import cutrate
+from cutrate import plot
+from cutrate.exports import mss, peak_sentence
+from cutrate.samples import Cut, Dissolve, ShotSpec, render_clip
+from cutrate.types import Peak
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory) -> cutrate.Result:
+    """A small clip: a 3-frame shot, cuts and a dissolve."""
+    path = tmp_path_factory.mktemp("plotclip") / "ep 01.mp4"
+    shots = (ShotSpec(30, scene=1, motion="drift"), ShotSpec(3, scene=2), ShotSpec(20, scene=3, motion="pan"),
+             ShotSpec(28, scene=4, enter=Dissolve(frames=12)), ShotSpec(24, scene=5, enter=Cut()))
+    render_clip(path, shots, fps=24, size=(160, 90), seed=3)
+    return cutrate.analyze(path, use_cache=False)
+
+
+@pytest.fixture()
+def ax():
+    fig, ax = plt.subplots(layout="constrained")
+    yield ax
+    plt.close(fig)
+
+
+def test_pace_draws_on_the_given_axes(result, ax):
+    line = plot.pace(result, ax=ax, linewidth=3)
+    assert line.axes is ax and line.get_linewidth() == 3
+    assert np.allclose(line.get_xdata(), result.timeline.times)
+    assert "ep 01.mp4" in ax.get_title(loc="left")
+    assert ax.get_xlabel() == "time (M:SS)" and "cuts per minute" in ax.get_ylabel()
+    texts = [t.get_text().strip() for t in ax.texts]
+    assert peak_sentence(result.summary.peak) in texts
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(lb.startswith("average ") for lb in labels) and "peak window" in labels
+    assert any(lb.startswith("cut (") for lb in labels) and any(lb.startswith("dissolve (") for lb in labels)
+
+
+def test_pace_takes_a_bare_timeline(result, ax):
+    line = plot.pace(result.timeline, ax=ax)
+    assert line.axes is ax and ax.get_title(loc="left") == "Pace"
+
+
+def test_shot_lengths_histogram_with_fit(result, ax):
+    hist = plot.shot_lengths(result, ax=ax)
+    assert hist.axes is ax and ax.get_xscale() == "log"
+    assert sum(hist.get_data().values) == len(result.shots)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(lb.startswith("ASL") for lb in labels) and any(lb.startswith("MSL") for lb in labels)
+    mu = result.summary.extra["lognormal"]["mu"]
+    assert any(f"μ = {mu:.2f}" in lb for lb in labels)
+
+
+def test_shot_graph_hangs_bars_from_the_top(result, ax):
+    bars = plot.shot_graph(result, ax=ax, degree=2, window=3)
+    assert bars.axes is ax and len(bars.get_paths()) == len(result.shots)
+    assert ax.yaxis_inverted()
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "trend (polynomial, degree 1)" in labels  # 5 shots: the degree is capped
+    assert "moving average (2 shots)" in labels
+
+
+def test_score_trace_marks_threshold_and_transitions(result, ax):
+    line = plot.score_trace(result.features, result.transitions, result.settings, ax=ax)
+    assert line.axes is ax and len(line.get_xdata()) == result.features.n
+    assert any(np.allclose(ln.get_ydata(), result.settings.detect.threshold) for ln in ax.get_lines()[1:])
+    assert len(ax.collections) >= 2  # markers for cuts and for the dissolve
+
+
+def test_compare_several_results(result, ax):
+    other = result.redetect(threshold=0.99)
+    asl = plot.compare([result, other], ax=ax, labels=["a", "b"])
+    assert asl.axes is ax and [t.get_text() for t in ax.get_xticklabels()] == ["a", "b"]
+
+
+def test_plots_survive_a_result_without_transitions(result, ax):
+    empty = result.redetect(threshold=0.99)
+    assert empty.transitions == []
+    for draw in (plot.pace, plot.shot_lengths, plot.shot_graph):
+        ax.clear()
+        assert draw(empty, ax=ax).axes is ax
+
+
+def test_new_figure_when_no_axes(result):
+    line = plot.pace(result)
+    try:
+        assert line.figure.get_layout_engine() is not None  # constrained layout
+    finally:
+        plt.close(line.figure)
+
+
+def test_clock_ticks_and_labels():
+    loc = plot.ClockLocator()
+    assert list(loc.tick_values(0, 70)) == [0, 10, 20, 30, 40, 50, 60, 70]
+    assert list(loc.tick_values(0, 4500))[:3] == [0, 600, 1200]
+    assert mss(751) == "12:31" and mss(3723) == "1:02:03" and mss(59.6) == "1:00"
+    assert peak_sentence(Peak(60.0, 93, 751.0, 811.0)) == "93 cuts in 60 s, 12:31–13:31"
+    assert peak_sentence(Peak(10.0, 1, 0.0, 10.0)) == "1 cut in 10 s, 0:00–0:10"
+
+
+def test_save_all_writes_png_and_svg(result, tmp_path):
+    files = plot.save_all(result, tmp_path / "out")
+    names = sorted(p.name for p in files)
+    assert names == sorted(f"{n}.{e}" for n in ("pace", "shot_lengths", "shot_graph", "score_trace")
+                           for e in ("png", "svg"))
+    for p in files:
+        data = p.read_bytes()
+        assert len(data) > 2000
+        assert data.startswith(b"\x89PNG") if p.suffix == ".png" else b"<svg" in data[:2000]
+    assert not list((tmp_path / "out").glob(".*"))  # no temporary files left
+    assert not plt.get_fignums()  # nothing left open in pyplot
+
+
+def test_save_all_without_features_skips_the_score_trace(result, tmp_path):
+    loaded = dataclasses.replace(result, features=None)
+    names = {p.stem for p in plot.save_all(loaded, tmp_path, formats=("png",))}
+    assert names == {"pace", "shot_lengths", "shot_graph"}
+
+
+def test_import_cutrate_does_not_load_matplotlib():
+    code = "import sys, cutrate, cutrate.exports; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent)
+    assert out.stdout.strip() == "False"

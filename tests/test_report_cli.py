@@ -1,0 +1,60 @@
+"""The report outputs from the command line: `cutrate analyze` writes them, `cutrate report` re-renders them
+from analysis.json without analysing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cutrate import cli
+from cutrate.samples import Cut, ShotSpec, render_clip
+
+EXTRAS = {"report.html", "cuts.edl", "summary.md", "pace.png", "pace.svg", "shot_lengths.png", "shot_graph.png",
+          "score_trace.png"}
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory) -> list[Path]:
+    d = tmp_path_factory.mktemp("cliclips")
+    out = []
+    for i, n in enumerate((20, 30)):
+        path = d / f"ep{i + 1}.mp4"
+        render_clip(path, (ShotSpec(n, scene=1), ShotSpec(12, scene=2, enter=Cut()), ShotSpec(10, scene=3)),
+                    size=(96, 54), seed=i)
+        out.append(path)
+    return out
+
+
+def test_analyze_writes_reports_and_index(clips, tmp_path):
+    r = CliRunner().invoke(cli.main, ["analyze", *map(str, clips), "-o", str(tmp_path), "--no-cache"])
+    assert r.exit_code == 0, r.output
+    for ep in ("ep1", "ep2"):
+        names = {p.name for p in (tmp_path / ep).iterdir()}
+        assert EXTRAS <= names and "analysis.json" in names
+    index = (tmp_path / "index.html").read_text()
+    assert "ep1/report.html" in index and "ep2/report.html" in index
+
+
+def test_analyze_without_extras(clips, tmp_path):
+    args = ["analyze", str(clips[0]), "-o", str(tmp_path), "--no-cache", "--no-plots", "--no-html", "--no-exports"]
+    r = CliRunner().invoke(cli.main, args)
+    assert r.exit_code == 0, r.output
+    assert {p.name for p in (tmp_path / "ep1").iterdir()} == {"analysis.json", "transitions.csv", "shots.csv",
+                                                               "timeline.csv"}
+
+
+def test_report_rerenders_without_analysing(clips, tmp_path, monkeypatch):
+    args = ["analyze", *map(str, clips), "-o", str(tmp_path), "--no-cache", "--no-plots", "--no-html", "--no-exports"]
+    assert CliRunner().invoke(cli.main, args).exit_code == 0
+    import cutrate.features
+
+    monkeypatch.setattr(cutrate.features, "compute", lambda *a, **k: pytest.fail("analysed again"))
+    r = CliRunner().invoke(cli.main, ["report", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    names = {p.name for p in (tmp_path / "ep1").iterdir()}
+    assert EXTRAS - {"score_trace.png"} <= names and "score_trace.png" not in names  # no features in analysis.json
+    assert (tmp_path / "index.html").is_file()
+    r = CliRunner().invoke(cli.main, ["report", str(tmp_path / "nothing")])
+    assert r.exit_code == 2
