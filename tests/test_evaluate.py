@@ -127,12 +127,14 @@ def test_greedy_tie_broken_by_frame() -> None:
 
 
 def test_greedy_is_not_optimal_bipartite() -> None:
-    # Documented limitation: 31 takes cut 31 (d=0), leaving 29 -> cut 27 (d=2) and
-    # 33 unmatched since cut 31 is taken; an optimal matching could not do better
-    # here, but the greedy order must be deterministic and documented.
-    s = evaluate([row("cut", 27), row("cut", 31)], [29, 31, 33])
-    assert s.hits == 2
-    assert [fa.frame for fa in s.false_alarms] == [33]
+    # Documented limitation: 12 sits on cut 12 (d=0) and takes it first, so 14
+    # (only within reach of cut 12) is a false alarm and cut 10 a miss, although
+    # 12 -> cut 10 (d=2) and 14 -> cut 12 (d=2) would give two hits.
+    s = evaluate([row("cut", 10), row("cut", 12)], [12, 14])
+    assert s.hits == 1
+    assert [m.frame for m in s.matches] == [12]
+    assert [r.start_frame for r in s.misses] == [10]
+    assert [(fa.frame, fa.reason) for fa in s.false_alarms] == [(14, "duplicate")]
 
 
 def test_input_order_does_not_matter() -> None:

@@ -50,9 +50,9 @@ skipping any pair whose detection or row is already taken.  Giving counted rows
 priority at equal distance means a detection that lies as close to a counted row
 as to an optional one is credited as a hit rather than silently absorbed by the
 optional row; a closer optional row still wins, since the detection most likely
-marks that one.  Greedy matching can be sub-optimal where tolerance windows
-overlap (an optimal bipartite matching might pair more), which at a tolerance of
-2 frames only matters for transitions closer than 5 frames apart.
+marks that one.  Greedy matching can pair fewer than an optimal bipartite
+matching would, but only where two truth spans lie within ``2 * tolerance``
+frames of each other (so that one detection can reach both).
 
 Every detection left unmatched is a false alarm.  Its reason is, in this order
 of preference: ``"not_a_cut"`` when it lies within ``tolerance`` of a
