@@ -392,6 +392,91 @@ def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, quiet) -> 
         sys.exit(1)
 
 
+TRUTH_SUFFIX = ".transitions.tsv"
+_PREDICTION_SUFFIXES = {".json", ".csv", ".txt", ".tsv"}
+
+
+def _eval_pairs(first: str, truth: str | None) -> list[tuple[str, str]]:
+    """(video-or-predictions, truth) pairs for ``cutrate eval``."""
+    p = Path(first)
+    if truth is not None:
+        return [(first, truth)]
+    if not p.is_dir():
+        t = Path(first + TRUTH_SUFFIX)
+        if t.is_file():
+            return [(first, str(t))]
+        raise click.UsageError(f"{first}: give a TRUTH file, or a folder of videos with <name>{TRUTH_SUFFIX} files")
+    pairs = []
+    for t in sorted(p.glob(f"*{TRUTH_SUFFIX}")):
+        video = t.with_name(t.name[: -len(TRUTH_SUFFIX)])
+        if video.is_file():
+            pairs.append((str(video), str(t)))
+    if not pairs:
+        raise click.UsageError(f"{first}: no video with a <name>{TRUTH_SUFFIX} truth file beside it")
+    return pairs
+
+
+@main.command("eval")
+@click.argument("source")
+@click.argument("truth", required=False)
+@click.option("--tolerance", type=click.IntRange(min=0), default=2, show_default=True,
+              help="Frames a detection may lie outside a truth span and still match.")
+@click.option("--threshold", type=float, default=_D.threshold, show_default=True, help="Smallest cut score (0..1).")
+@click.option("--contrast", type=float, default=_D.contrast, show_default=True, help="Rise over the neighbourhood.")
+@click.option("--evidence", type=float, default=_D.evidence, show_default=True, help="Cut-vs-motion evidence.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="Feature cache folder.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the table.")
+def eval_cmd(source, truth, tolerance, threshold, contrast, evidence, cache_dir, no_cache, as_json, quiet) -> None:
+    """Score detections against hand-checked truth: precision, recall, F1, misses, false alarms.
+
+    \b
+    cutrate eval VIDEO TRUTH        analyse VIDEO, compare with TRUTH
+    cutrate eval RESULT TRUTH       RESULT: analysis.json, a PySceneDetect CSV or a frame list
+    cutrate eval DIR                every video in DIR with a <name>.transitions.tsv beside it
+
+    TRUTH is a .transitions.tsv annotation, a PySceneDetect scene-list CSV or a list
+    of frame numbers.  A detection matches a counted transition when its frame lies
+    in [start_frame - tolerance, end_frame + tolerance]; matching is greedy and
+    one-to-one by distance (see docs/accuracy.md).
+    """
+    import json as _json
+
+    from . import evaluate as ev
+    from .pipeline import Settings, analyze as run
+
+    _logging(False, True)
+    settings = Settings.from_kwargs(threshold=threshold, contrast=contrast, evidence=evidence)
+    scores = []
+    failed = 0
+    for src, tru in _eval_pairs(source, truth):
+        name = Path(src).name
+        try:
+            rows = ev.load_truth(tru)
+            if Path(src).suffix.lower() in _PREDICTION_SUFFIXES or Path(src).name.endswith(TRUTH_SUFFIX):
+                frames = ev.load_predictions(src)
+            else:
+                result = run(src, settings=settings, cache_dir=cache_dir, use_cache=not no_cache)
+                frames = [t.frame for t in result.transitions]
+        except (CutrateError, OSError) as exc:
+            failed += 1
+            click.echo(f"error: {exc}", err=True)
+            continue
+        scores.append(ev.evaluate(rows, frames, tolerance=tolerance, name=name))
+    if scores:
+        if as_json:
+            doc = {"tolerance": tolerance, "clips": [s.to_dict() for s in scores],
+                   "pooled": ev.pool(scores).to_dict(), "settings": settings.to_dict()}
+            click.echo(_json.dumps(doc, indent=1, default=str))
+        else:
+            click.echo(ev.format_table(scores, pooled=len(scores) > 1, style="text"))
+            if not quiet:
+                click.echo(ev.format_errors(scores), nl=False)
+    if failed:
+        sys.exit(1)
+
+
 @main.command()
 @click.argument("output", type=click.Path(file_okay=False), default="sample_clips")
 def samples(output) -> None:
