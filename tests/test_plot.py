@@ -139,3 +139,20 @@ def test_import_cutrate_does_not_load_matplotlib():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent)
     assert out.stdout.strip() == "False"
+
+
+def test_season_plots_return_artists_on_given_axes():
+    import glob
+
+    from matplotlib.figure import Figure
+
+    import cutrate
+    from cutrate import plot
+
+    results = [cutrate.analyze(p, use_cache=False) for p in sorted(glob.glob(str(Path(__file__).parents[1] / "sample_clips" / "*.mp4")))[:3]]
+    fig = Figure()
+    ax1, ax2 = fig.subplots(1, 2)
+    mesh = plot.season_heatmap(results, ax=ax1)
+    bars = plot.season_bars(results, ax=ax2)
+    assert mesh.axes is ax1 and len(bars.patches) == 3
+    assert mesh.get_array().shape[0] == 3

@@ -42,6 +42,15 @@ def detect_transitions(features: Features, *, settings: DetectSettings | None = 
     return detect.transitions(features, settings=settings)
 
 
+def load_all(folder) -> list[Result]:
+    """Every saved result under ``folder`` (each ``*/analysis.json``), sorted by folder name."""
+    from pathlib import Path
+
+    from .report import load as _load
+
+    return [_load(p) for p in sorted(Path(folder).glob("*/analysis.json"))]
+
+
 def compare(results):
     """A DataFrame with one row of headline statistics per result (needs pandas)."""
     from .tables import compare as _compare
@@ -68,6 +77,7 @@ __all__ = [
     "load_features",
     "load",
     "compare",
+    "load_all",
     "Features",
     "Transition",
     "Shot",

@@ -243,6 +243,11 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     if len(job_list) > 1 and ok:
         try:
             write_season(out_root, outcomes)
+            if not no_plots:
+                from .plot import save_season
+                from .report import load
+
+                save_season([oc.result or load(oc.folder) for oc in ok], out_root)
             if not no_html:
                 _write_index(out_root, [oc.folder for oc in ok], {oc.folder: oc.result for oc in ok})
         except OSError as exc:

@@ -431,6 +431,75 @@ def compare(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequen
     return asl
 
 
+def season_heatmap(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequence[str] | None = None,
+                   bin_s: float = 60.0, title: str | None = None, **kwargs: Any):
+    """Episodes × minutes: cuts per minute in each ``bin_s`` slice of each episode.
+
+    Returns the ``QuadMesh``; slices past an episode's end are blank.  ``**kwargs``
+    go to ``ax.pcolormesh``.
+    """
+    ax = _axes(ax, "pace")
+    labels = list(labels) if labels is not None else [Path(video_name(r)).stem for r in results]
+    longest = max((r.info.duration_s for r in results), default=bin_s)
+    nbins = max(1, int(np.ceil(longest / bin_s)))
+    grid = np.full((len(results), nbins), np.nan)
+    for i, r in enumerate(results):
+        t = np.array([tr.time for tr in r.transitions], float) - r.info.start_time
+        counts = np.bincount(np.clip((t // bin_s).astype(int), 0, nbins - 1), minlength=nbins) if t.size else np.zeros(nbins)
+        for b in range(nbins):
+            covered = min(bin_s, r.info.duration_s - b * bin_s)
+            if covered > 0:
+                grid[i, b] = counts[b] * 60.0 / covered
+    mesh = ax.pcolormesh(np.arange(nbins + 1) * bin_s, np.arange(len(results) + 1), np.ma.masked_invalid(grid),
+                         cmap=kwargs.pop("cmap", "YlOrRd"), shading="flat", **kwargs)
+    ax.figure.colorbar(mesh, ax=ax, label="cuts per minute", pad=0.01)
+    ax.set_yticks(np.arange(len(results)) + 0.5, labels)
+    ax.invert_yaxis()
+    time_axis(ax, end_s=nbins * bin_s)
+    ax.set_xlim(0, nbins * bin_s)
+    ax.set_title(title or f"Pace by episode ({bin_s:g} s slices)", loc="left", fontsize=12)
+    return mesh
+
+
+def season_bars(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequence[str] | None = None,
+                title: str | None = None, **kwargs: Any):
+    """ASL and MSL bars per episode, with each episode's 60 s peak written above.
+
+    Returns the ASL ``BarContainer``; ``**kwargs`` go to its ``ax.bar``.
+    """
+    ax = _axes(ax, "shot_lengths")
+    labels = list(labels) if labels is not None else [Path(video_name(r)).stem for r in results]
+    x = np.arange(len(results))
+    asl = ax.bar(x - 0.2, [r.summary.asl_s for r in results], 0.4, label="ASL (mean)",
+                 color=kwargs.pop("color", "#3182bd"), **kwargs)
+    ax.bar(x + 0.2, [r.summary.msl_s for r in results], 0.4, label="MSL (median)", color="#9ecae1")
+    for xi, r in zip(x, results):
+        p = r.summary.peak
+        ax.annotate(f"peak {p.count}\nin {p.window_s:g} s", (xi, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(x, labels, rotation=30 if len(results) > 4 else 0, ha="right" if len(results) > 4 else "center")
+    ax.set_ylabel("shot length (s)")
+    _finish(ax, title or "Shot length by episode", None, pad=30)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return asl
+
+
+def save_season(results: Sequence[Result], folder: str | os.PathLike, formats: Sequence[str] = ("png", "svg"), *,
+                dpi: int = 110) -> list[Path]:
+    """``season_heatmap`` and ``season_bars`` figures for a batch, as files in ``folder``."""
+    out: list[Path] = []
+    n = len(results)
+    for name, draw, size in (("season_heatmap", season_heatmap, (11.0, 1.2 + 0.45 * n)),
+                             ("season_bars", season_bars, (max(7.0, 1.0 * n + 3.0), 4.4))):
+        fig = Figure(figsize=size, layout="constrained")
+        draw(results, ax=fig.add_subplot())
+        for fmt in formats:
+            path = Path(folder) / f"{name}.{fmt}"
+            fig.savefig(path, format=fmt, dpi=dpi, facecolor="white")
+            out.append(path)
+    return out
+
+
 def figures(result: Result) -> dict[str, Figure]:
     """The standard figures, built without pyplot: ``pace``, ``shot_lengths``,
     ``shot_graph`` and, when the result has features, ``score_trace``."""
