@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError
-from .features import Features, block_dissimilarities, block_dissimilarity
+from .features import Features, block_dissimilarities, block_dissimilarity, block_histograms, color_change
 from .types import Transition
 
 
@@ -60,6 +60,11 @@ class DetectSettings:
         score stands above both neighbouring frames, how much more frames two apart
         differ across the boundary than beside it, and the change of the colour
         histogram (0..3).
+    moved_color, moved_static : float
+        A candidate cut whose colours are all found nearby in the previous frame
+        (``features.color_change`` below ``moved_color``) while at least
+        ``moved_static`` of the picture did not change at all is things moving in
+        front of a still background (animation on twos/threes), not a cut.
     context_s : float
         Half-width in seconds of the neighbourhood used by ``contrast``.
     flash_frames : int
@@ -82,6 +87,8 @@ class DetectSettings:
     threshold: float = 0.30
     contrast: float = 0.20
     evidence: float = 0.50
+    moved_color: float = 0.10
+    moved_static: float = 0.35
     context_s: float = 0.25
     flash_frames: int = 3
     occlusion_s: float = 0.5
@@ -157,12 +164,25 @@ class _Frames:
 
     def __init__(self, feats: Features) -> None:
         self.y = feats.thumb_y
+        self.uv = feats.thumb_uv
         self.n = feats.n
 
     def dis(self, i: int, j: int) -> float:
         a = self.y[i][None].astype(np.float32)
         b = self.y[j][None].astype(np.float32)
         return float(block_dissimilarity(a, b, grid=(3, 4), shifts=(2, 2))[0])
+
+    def moved_only(self, i: int, j: int, s: DetectSettings) -> bool:
+        """Whether frame j shows the same scene as frame i with things moved: all its
+        colours found nearby and part of the picture unchanged."""
+        hist = block_histograms(*self._yuv([i, j]))
+        cc = float(color_change(hist[1:], hist[:1])[0])
+        return cc < 0.5 * s.moved_color and _static_between(self.y[i], self.y[j]) >= s.moved_static
+
+    def _yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        y = self.y[idx]
+        uv = self.uv[idx].repeat(2, axis=2).repeat(2, axis=3)[:, :, : y.shape[1], : y.shape[2]]
+        return y, uv[:, 0], uv[:, 1]
 
     def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:
         """Block dissimilarities of frame ``i`` against each of frames ``first..last``."""
@@ -252,7 +272,9 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
             for length in range(1, longest + 1):
                 if length > s.flash_frames and not kept[length - 1]:
                     break  # an occlusion leaves part of the scene in view; an insert shot does not
-                if back[length] < min(s.threshold, 0.5 * score[t]):
+                if back[length] < min(s.threshold, 0.5 * score[t]) or (
+                    length <= s.flash_frames and frames.moved_only(pre, t + length, s)
+                ):
                     event_end = t + length
                     break
         if event_end is not None:
@@ -266,6 +288,8 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
         ev = _evidence(features, int(t))
         if ev < s.evidence:
             continue
+        if features.color_change[t] < s.moved_color and _static_share(features, int(t)) >= s.moved_static:
+            continue  # the same colours nearby and much of the picture unchanged: things moved
         margin = min((score[t] - s.threshold) / 0.04, (rise[t] - s.contrast) / 0.04, (ev - s.evidence) / 0.06)
         emit("cut", int(t), int(t), int(t), _sigmoid(margin + 1.0))
 
@@ -278,6 +302,23 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
     return [
         Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(t.confidence, 4)) for t in out
     ]
+
+
+def _static_share(features: Features, t: int) -> float:
+    """Share of the picture that did not change from frame t-1 to t."""
+    return _static_between(features.thumb_y[t - 1], features.thumb_y[t])
+
+
+def _static_between(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of a 6x8 grid of thumbnail blocks that is the same in ``a`` and ``b``
+    (after removing a global brightness change): the still background of a shot in
+    which only some things move."""
+    d = b.astype(np.float32) - a.astype(np.float32)
+    d -= np.median(d)
+    h, w = d.shape
+    bh, bw = h // 6, w // 8
+    blocks = np.abs(d[: 6 * bh, : 8 * bw]).reshape(6, bh, 8, bw).mean(axis=(1, 3))
+    return float((blocks < 3.0).mean())
 
 
 def _evidence(features: Features, t: int) -> float:

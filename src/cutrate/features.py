@@ -18,6 +18,10 @@ Feature definitions (frame ``t`` against frame ``t - 1``; entry 0 is 0):
 ``score2``
     the same measure between frame ``t`` and frame ``t - 2``; comparing it across
     and beside a boundary separates cuts from fast motion (entries 0 and 1 are 0).
+``color_change``
+    how much of each block's colours cannot be found in the surrounding 3x3
+    blocks of the previous frame (and the reverse), averaged over blocks, in [0, 1]:
+    low when things move, even far, high when new content appears.
 ``hist_diff``
     half the L1 distance between joint Y/Cb/Cr histograms (8x4x4 bins), in [0, 1];
     insensitive to motion, sensitive to a change of content.
@@ -40,7 +44,7 @@ import numpy as np
 from .types import VideoInfo
 
 #: Bumped whenever a feature's definition changes (invalidates caches).
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 _HIST_BINS = (8, 4, 4)
 
@@ -57,6 +61,7 @@ class Features:
     diff: np.ndarray
     score: np.ndarray
     score2: np.ndarray
+    color_change: np.ndarray
     hist_diff: np.ndarray
     luma_mean: np.ndarray
     luma_std: np.ndarray
@@ -69,7 +74,7 @@ class Features:
     def n(self) -> int:
         return int(self.times.shape[0])
 
-    ARRAYS = ("times", "diff", "score", "score2", "hist_diff", "luma_mean", "luma_std", "thumb_y", "thumb_uv")
+    ARRAYS = ("times", "diff", "score", "score2", "color_change", "hist_diff", "luma_mean", "luma_std", "thumb_y", "thumb_uv")
 
 
 class _Accumulator:
@@ -80,6 +85,7 @@ class _Accumulator:
         self.prev_y: np.ndarray | None = None
         self.prev_uv: np.ndarray | None = None
         self.prev_hist: np.ndarray | None = None
+        self.prev_bh: np.ndarray | None = None
 
     def add(self, times: np.ndarray, y: np.ndarray, uv: np.ndarray) -> None:
         n = y.shape[0]
@@ -101,6 +107,10 @@ class _Accumulator:
         self.parts["diff"].append(((dy + duv) / (2 * 255.0)).astype(np.float32))
         self.parts["score"].append(block_dissimilarity(yf, align(py, yf)).astype(np.float32))
         self.parts["score2"].append(block_dissimilarity(yf, align(py2, yf)).astype(np.float32))
+        bh = block_histograms(_half(y), uv[:, 0], uv[:, 1])
+        pbh = np.concatenate([bh[:1] if self.prev_bh is None else self.prev_bh, bh[:-1]])
+        self.parts["color_change"].append(color_change(bh, pbh).astype(np.float32))
+        self.prev_bh = bh[-1:]
         self.parts["hist_diff"].append((0.5 * np.abs(hist - ph).sum(axis=1)).astype(np.float32))
         self.parts["luma_mean"].append(y.mean(axis=(1, 2), dtype=np.float64).astype(np.float32))
         self.parts["luma_std"].append(y.reshape(n, -1).std(axis=1, dtype=np.float64).astype(np.float32))
@@ -113,7 +123,7 @@ class _Accumulator:
 
     def result(self, info: VideoInfo, warnings: Iterable[str], settings: dict[str, Any]) -> Features:
         arrays = {k: np.concatenate(v) for k, v in self.parts.items()}
-        for k in ("diff", "score", "hist_diff", "score2"):
+        for k in ("diff", "score", "hist_diff", "score2", "color_change"):
             arrays[k][0] = 0.0
         arrays["score2"][1:2] = 0.0
         return Features(info=info, warnings=tuple(warnings), settings=settings, **arrays)
@@ -142,6 +152,59 @@ def _histograms(y: np.ndarray, uv: np.ndarray) -> np.ndarray:
     idx = idx + (np.arange(n, dtype=np.int32) * nb)[:, None]
     counts = np.bincount(idx.ravel(), minlength=n * nb).reshape(n, nb)
     return counts / float(idx.shape[1])
+
+
+_GRID = (3, 4)
+_CBINS = 4  # per channel: 64 joint Y/Cb/Cr colours
+
+
+def block_histograms(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Joint Y/Cb/Cr colour histograms of each block of a 3x4 grid.
+
+    Parameters
+    ----------
+    y, u, v : np.ndarray [shape=(n, h, w), uint8]
+        The three planes on one pixel grid.
+
+    Returns
+    -------
+    np.ndarray [shape=(n, 12, 64), float32]
+        Counts per block and colour.
+    """
+    n, h, w = y.shape
+    by, bx = _GRID
+    hb, wb = h // by, w // bx
+    q = 256 // _CBINS
+    idx = (y[:, : hb * by, : wb * bx].astype(np.int32) // q) * (_CBINS * _CBINS)
+    idx += (u[:, : hb * by, : wb * bx].astype(np.int32) // q) * _CBINS
+    idx += v[:, : hb * by, : wb * bx].astype(np.int32) // q
+    block = (np.arange(hb * by)[:, None] // hb) * bx + (np.arange(wb * bx)[None, :] // wb)
+    nb = by * bx * _CBINS**3
+    flat = (idx + block[None] * _CBINS**3 + (np.arange(n) * nb)[:, None, None]).ravel()
+    return np.bincount(flat, minlength=n * nb).reshape(n, by * bx, _CBINS**3).astype(np.float32)
+
+
+def _neighbourhoods(h: np.ndarray) -> np.ndarray:
+    """Sum of each block's histogram with its 3x3 neighbours (clamped at edges)."""
+    by, bx = _GRID
+    g = h.reshape(h.shape[0], by, bx, -1)
+    pad = np.pad(g, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    out = sum(pad[:, dy : dy + by, dx : dx + bx] for dy in range(3) for dx in range(3))
+    return out.reshape(h.shape)
+
+
+def color_change(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of colour in each block of ``a`` missing from the block's neighbourhood in
+    ``b``, and the reverse, averaged over blocks: shape ``(n,)`` in [0, 1].
+
+    ``a`` and ``b`` come from :func:`block_histograms`.  Motion, even several blocks'
+    worth over a few frames, keeps colours in the neighbourhood; new content does not.
+    """
+    na, nb_ = _neighbourhoods(a), _neighbourhoods(b)
+    size = np.maximum(a.sum(-1), 1.0)
+    fwd = 1.0 - np.minimum(a, nb_).sum(-1) / size
+    bwd = 1.0 - np.minimum(b, na).sum(-1) / np.maximum(b.sum(-1), 1.0)
+    return np.maximum(fwd, bwd).mean(-1)
 
 
 def global_shift(a: np.ndarray, b: np.ndarray, *, reach: int = 4) -> np.ndarray:
