@@ -252,6 +252,8 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
         darkness = 1.0 - float(features.luma_std[r0 : r1 + 1].max()) / max(s.flat_std, 1e-6)
         emit("fade", post, start, end, 0.85 + 0.15 * darkness if not same else 0.6)
 
+    events = taken.copy()  # fades, flashes, leaders, occlusions: no dissolve overlaps these
+
     # --- hard cuts with flash / occlusion rejection ------------------------------------
     peak = np.zeros(n, bool)
     peak[1:] = (score[1:] >= s.threshold) & (rise[1:] >= s.contrast)
@@ -279,6 +281,9 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
                     break
         if event_end is not None:
             taken[t : event_end + 1] = True
+            events[t : event_end + 1] = True
+            continue
+        if _ends_an_event(frames, features, int(t), s):
             continue
         flash_end = _flash_end(features.luma_mean, t, pre, s.flash_frames)
         if flash_end is not None and flash_end < n and score[flash_end] >= s.threshold:
@@ -295,13 +300,31 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
 
     # --- dissolves ----------------------------------------------------------------------
     if s.dissolve:
-        out.extend(_dissolves(features, s, taken, flat))
+        found = _dissolves(features, s, events, flat)
+        # a cut inside a dissolve is a drawing change seen through the mix
+        out = [t for t in out if t.kind != "cut" or not any(d.start_frame < t.frame <= d.end_frame for d in found)]
+        out.extend(found)
 
     out.sort(key=lambda tr: tr.frame)
     # the precision written to analysis.json, so a saved result reads back equal
     return [
         Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(t.confidence, 4)) for t in out
     ]
+
+
+def _ends_an_event(frames: _Frames, features: Features, t: int, s: DetectSettings) -> bool:
+    """Whether frame ``t`` returns to the picture from before a flash of 1 to
+    ``flash_frames`` frames that ended at ``t - 1`` (the flash's own start may not
+    have been a candidate, e.g. a partial or grey flash)."""
+    for k in range(1, s.flash_frames + 1):
+        before = t - 1 - k
+        if before < 0:
+            break
+        if features.luma_mean[t - k : t].mean() < features.luma_mean[before] + 10 and k > 1:
+            continue  # not a brighter event in between
+        if frames.dis(before, t) < min(s.threshold, 0.5 * float(features.score[t])) or frames.moved_only(before, t, s):
+            return True
+    return False
 
 
 def _static_share(features: Features, t: int) -> float:
