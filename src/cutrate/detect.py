@@ -272,13 +272,15 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
             back = blocks.mean(1)
             kept = np.sort(blocks, axis=1)[:, 1] < 0.15  # part of the scene still in view
             for length in range(1, longest + 1):
-                if length > s.flash_frames and not kept[length - 1]:
-                    break  # an occlusion leaves part of the scene in view; an insert shot does not
-                if back[length] < min(s.threshold, 0.5 * score[t]) or (
-                    length <= s.flash_frames and frames.moved_only(pre, t + length, s)
-                ):
+                returned = back[length] < min(s.threshold, 0.5 * score[t]) or frames.moved_only(pre, t + length, s)
+                if not returned:
+                    continue
+                # a flash may cover everything; a longer occlusion enters and leaves the
+                # picture, so its first and last frames still show part of the scene
+                # (an insert shot, A-B-A, shows none of it)
+                if length <= s.flash_frames or (kept[0] and kept[length - 1]):
                     event_end = t + length
-                    break
+                break
         if event_end is not None:
             taken[t : event_end + 1] = True
             events[t : event_end + 1] = True
