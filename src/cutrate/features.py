@@ -35,7 +35,7 @@ Feature definitions (frame ``t`` against frame ``t - 1``; entry 0 is 0):
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -335,7 +335,7 @@ def compute(
     with VideoReader(path, fast=fast_decode) as reader:
         total = reader.info.frames
         done = 0
-        for batch in reader.batches():
+        for batch in _prefetch(reader.batches()):
             acc.add(batch.times, batch.y, batch.uv)
             done += len(batch)
             if progress is not None:
@@ -378,6 +378,55 @@ def from_arrays(
     info = VideoInfo(path=path, duration_s=n / fps, fps=fps, frames=n, width=w, height=h, codec="raw")
     info = _final_info(info, acc)
     return acc.result(info, (), {"frame_size": [w, h], "fast_decode": False, "features_version": FEATURES_VERSION})
+
+
+def _prefetch(batches: Iterator, depth: int = 2) -> Iterator:
+    """Run the decoder one or two batches ahead in a thread.
+
+    FFmpeg's frame threads leave part of the cores idle; computing features on one
+    batch while the next decodes uses that time.  Errors from the decoder are
+    re-raised here, in the caller's thread; leaving the loop early stops it.
+    """
+    import queue
+    import threading
+
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for item in batches:
+                while not stop.is_set():
+                    try:
+                        q.put(item, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="cutrate-decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                pass
+            worker.join(timeout=0.1)
 
 
 def _final_info(info: VideoInfo, acc: _Accumulator) -> VideoInfo:
