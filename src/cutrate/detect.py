@@ -374,23 +374,34 @@ def _thumbs(features: Features, idx: np.ndarray) -> np.ndarray:
     ).astype(np.float32)
 
 
-def _mix_fit(features: Features, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
+class _Window:
+    """Thumbnail vectors of frames ``base ..`` as float, indexed by frame number."""
+
+    def __init__(self, x: np.ndarray, base: int) -> None:
+        self.x = x
+        self.base = base
+
+    def __getitem__(self, idx: np.ndarray) -> np.ndarray:
+        return self.x[idx - self.base]
+
+
+def _mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
     """For windows ``c - h .. c + h``: how far apart their ends are (mean absolute
     difference, 0..255) and the relative error of the linear-mix model at the
     middle and quarter frames (0 = a perfect dissolve; inf where the ends are too
     alike to tell)."""
     q = max(1, h // 2)
     wq = 0.5 - q / (2 * h)
-    a, b = _thumbs(features, c - h), _thumbs(features, c + h)
+    a, b = win[c - h], win[c + h]
     dab = np.abs(a - b).mean(1)
     rel = np.full(c.shape[0], np.inf)
     far = np.flatnonzero(dab >= 10.0)
     if far.size == 0:
         return dab, rel
     a, b, cf = a[far], b[far], c[far]
-    r_mid = np.abs(_thumbs(features, cf) - 0.5 * (a + b))
-    r_q1 = np.abs(_thumbs(features, cf - q) - ((1 - wq) * a + wq * b))
-    r_q3 = np.abs(_thumbs(features, cf + q) - (wq * a + (1 - wq) * b))
+    r_mid = np.abs(win[cf] - 0.5 * (a + b))
+    r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
+    r_q3 = np.abs(win[cf + q] - (wq * a + (1 - wq) * b))
     denom = dab[far]
     r = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
     # moving objects spoil a few pixels of a real dissolve (a large mean but a small
@@ -478,13 +489,18 @@ def _dissolves(features: Features, s: DetectSettings, taken: np.ndarray, flat: n
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, 7)})
     cands: list[tuple[float, int, int, float]] = []  # (fit error, centre, half, strength)
     cum_taken = np.concatenate([[0], np.cumsum(taken)])
-    for h in halves:
-        for c0 in range(h, n - h, _CHUNK):
-            c = np.arange(c0, min(c0 + _CHUNK, n - h))
+    hmax_used = max(halves)
+    for c0 in range(0, n, _CHUNK):
+        lo_x, hi_x = max(0, c0 - hmax_used), min(n, c0 + _CHUNK + hmax_used)
+        window = _Window(_thumbs(features, np.arange(lo_x, hi_x)), lo_x)
+        for h in halves:
+            c = np.arange(max(c0, h), min(c0 + _CHUNK, n - h))
+            if c.size == 0:
+                continue
             c = c[~flat[c - h] & ~flat[c + h] & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)]
             if c.size == 0:
                 continue
-            dab, rel = _mix_fit(features, c, h, s.dissolve_fit)
+            dab, rel = _mix_fit(window, c, h, s.dissolve_fit)
             ok = rel <= s.dissolve_fit
             for i in np.flatnonzero(ok):
                 cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
