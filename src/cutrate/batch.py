@@ -47,6 +47,9 @@ class Job:
     settings: Settings = field(default_factory=Settings)
     cache_dir: str | None = None
     use_cache: bool = True
+    #: Seconds without decoding progress after which the video is given up (the decoder
+    #: runs in a watched child process, see :mod:`cutrate.watchdog`); None: in-process.
+    stall_s: float | None = 120.0
 
 
 @dataclass(frozen=True)
@@ -93,8 +96,14 @@ def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) ->
 
     t0 = time.perf_counter()
     try:
-        result = analyze(job.path, settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
-                         progress=progress)
+        if job.stall_s is None:
+            result = analyze(job.path, settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
+                             progress=progress)
+        else:
+            from .watchdog import run_with_watchdog
+
+            result = run_with_watchdog(analyze, job.path, label=job.path, stall_s=job.stall_s, progress=progress,
+                                       settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache)
     except CutrateError as exc:
         return Outcome(job.path, job.folder, "failed", error=str(exc), seconds=time.perf_counter() - t0)
     except MemoryError:
@@ -145,10 +154,18 @@ class _LocalExecutor:
     def __init__(self, workers: int) -> None:
         import multiprocessing as mp
 
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        from .watchdog import ignore_sigint
+
+        # Ctrl-C reaches the whole process group; workers ignore it and the parent,
+        # which handles it, ends them (close(cancel=True)).
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
+                                        initializer=ignore_sigint)
 
     def submit(self, job: Job) -> Future:
-        return self.pool.submit(analyse_job, job)
+        from .watchdog import sigint_ignored
+
+        with sigint_ignored():  # workers start here and inherit the ignored SIGINT
+            return self.pool.submit(analyse_job, job)
 
     def as_completed(self, futures: list[Future]) -> Iterator[Future]:
         pending = set(futures)
@@ -157,6 +174,9 @@ class _LocalExecutor:
             yield from done
 
     def close(self, cancel: bool = False) -> None:
+        if cancel:  # do not wait for the videos in progress (workers ignore SIGINT)
+            for proc in list((getattr(self.pool, "_processes", None) or {}).values()):
+                proc.terminate()
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 

@@ -500,7 +500,11 @@ def _logging(debug: bool, quiet: bool) -> None:
     try:
         import av.logging
 
-        av.logging.set_level(av.logging.PANIC if not debug else av.logging.WARNING)
+        # PyAV's default already drops FFmpeg's messages; av.logging.set_level() would install
+        # a Python callback that deadlocks decoder threads on damaged files (docs/robustness.md)
+        if debug:
+            av.logging.set_libav_level(av.logging.WARNING)
+            av.logging.restore_default_callback()  # FFmpeg prints them itself
     except Exception:  # noqa: BLE001
         pass
 

@@ -372,7 +372,7 @@ def score_trace(features, transitions: Sequence[Transition], settings, ax: Axes 
                                   label=f"confidence < 0.8 ({len(low)})"))
     top = max(float(score.max()) if n else 0.0, threshold) * 1.12 + 0.02
     ax.set_ylim(0, min(top, 1.05))
-    if n:
+    if n > 1:
         ax.set_xlim(float(times[0]), float(times[-1]))
     time_axis(ax, end_s=float(times[-1]) if n else None)
     ax.set_ylabel("change score (0–1)")

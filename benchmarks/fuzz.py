@@ -1,0 +1,416 @@
+"""Fuzz cutrate's decoding with damaged copies of small clips.
+
+Usage::
+
+    python benchmarks/fuzz.py [--cases 240] [--seed 0] [--stall 20] [--timeout 60]
+        [--out docs/robustness.md] [--keep DIR] [--no-record]
+
+Small clips (160x90, 2 s) are encoded with PyAV in several containers and codecs
+(H.264 in MP4, Matroska and MPEG-TS, MPEG-4 Part 2 in AVI, VP9 in WebM); each case
+is one clip damaged by one deterministic mutation (bit flips, flips in the
+container header or index, truncation, spliced or overwritten garbage, zeroed or
+deleted ranges, duplicated chunks).  Every case is analysed by
+``cutrate.analyze(path, use_cache=False)`` under :func:`cutrate.watchdog.run_with_watchdog`
+and counted as
+
+result
+    a :class:`cutrate.Result` whose times are strictly increasing and finite, with at
+    least one frame (a result breaking these is counted as ``bad result``);
+clean error
+    a :class:`cutrate.CutrateError` (one line naming the file and the reason);
+crash
+    any other exception, or the worker process killed by a signal;
+hang
+    no progress for ``--stall`` seconds or not finished after ``--timeout`` seconds
+    (the watchdog killed it).
+
+The counts are printed and written to ``--out`` between ``<!-- fuzz:begin -->``
+and ``<!-- fuzz:end -->`` (the rest of that file is left alone).  Crashing and
+hanging inputs are copied to ``--keep`` to reproduce them.
+
+The module is also imported by ``tests/test_fuzz.py`` (a fast, fixed subset).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import logging
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+if str(REPO_ROOT / "src") not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT / "src"))
+
+BEGIN, END = "<!-- fuzz:begin -->", "<!-- fuzz:end -->"
+OUTCOMES = ("result", "clean error", "bad result", "crash", "hang")
+
+#: (file name, container format, codec, pixel format, codec options) of the base clips.
+CLIPS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
+    ("h264.mp4", "mp4", "libx264", "yuv420p", {"preset": "veryfast", "bf": "2"}),
+    ("h264.mkv", "matroska", "libx264", "yuv420p", {"preset": "veryfast"}),
+    ("h264.ts", "mpegts", "libx264", "yuv420p", {"preset": "veryfast"}),
+    ("mpeg4.avi", "avi", "mpeg4", "yuv420p", {}),
+    ("vp9.webm", "webm", "libvpx-vp9", "yuv420p", {"deadline": "realtime", "cpu-used": "8"}),
+)
+
+
+# --------------------------------------------------------------------------- base clips
+def frame_rgb(i: int, size: tuple[int, int] = (160, 90), shot_len: int = 12) -> np.ndarray:
+    """RGB frame ``i`` of a synthetic clip: a new smooth random picture every
+    ``shot_len`` frames, with a moving bar so that frames within a shot differ."""
+    import cv2
+
+    w, h = size
+    rng = np.random.default_rng(1000 + i // shot_len)
+    base = rng.integers(0, 256, (h // 8 + 1, w // 8 + 1, 3)).astype(np.uint8)
+    img = cv2.resize(base, (w, h), interpolation=cv2.INTER_LINEAR)
+    x = (i * 3) % max(1, w - 8)
+    img[:, x : x + 6] = 255 - img[:, x : x + 6]
+    return np.ascontiguousarray(img)
+
+
+def encode_clip(path: str | Path, *, fmt: str, codec: str, pix_fmt: str = "yuv420p",
+                options: dict[str, str] | None = None, frames: int = 48, fps: int = 24,
+                size: tuple[int, int] = (160, 90)) -> Path:
+    """Encode a small synthetic clip (cuts every 12 frames) with PyAV.
+
+    Returns
+    -------
+    Path
+        ``path``.
+    """
+    import av
+
+    path = Path(path)
+    with av.open(str(path), "w", format=fmt) as container:
+        stream = container.add_stream(codec, rate=fps)
+        stream.width, stream.height, stream.pix_fmt = size[0], size[1], pix_fmt
+        if options:
+            stream.options = dict(options)
+        for i in range(frames):
+            frame = av.VideoFrame.from_ndarray(frame_rgb(i, size), format="rgb24")
+            frame.pts = i
+            container.mux(stream.encode(frame))
+        container.mux(stream.encode(None))
+    return path
+
+
+def make_clips(folder: str | Path, names: tuple[str, ...] | None = None) -> list[Path]:
+    """Encode the base clips of :data:`CLIPS` (or those named) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for name, fmt, codec, pix_fmt, options in CLIPS:
+        if names is None or name in names:
+            out.append(encode_clip(folder / name, fmt=fmt, codec=codec, pix_fmt=pix_fmt, options=options))
+    return out
+
+
+# --------------------------------------------------------------------------- mutations
+def _garbage(rng: np.random.Generator, n: int) -> bytes:
+    return rng.integers(0, 256, n, dtype=np.uint8).tobytes()
+
+
+def _block(rng: np.random.Generator, size: int) -> tuple[int, int]:
+    n = int(min(size - 1, rng.integers(16, max(17, size // 8))))
+    a = int(rng.integers(0, max(1, size - n)))
+    return a, n
+
+
+def bit_flips(data: bytes, rng: np.random.Generator) -> bytes:
+    """Flip 1-64 random bits anywhere."""
+    b = bytearray(data)
+    for pos in rng.integers(0, len(b), int(rng.integers(1, 65))):
+        b[int(pos)] ^= 1 << int(rng.integers(0, 8))
+    return bytes(b)
+
+
+def header_flips(data: bytes, rng: np.random.Generator) -> bytes:
+    """Flip 1-8 bits in the first or last 2 KiB (container headers, the MP4 index)."""
+    b = bytearray(data)
+    span = min(2048, len(b))
+    for _ in range(int(rng.integers(1, 9))):
+        pos = int(rng.integers(0, span))
+        if rng.random() < 0.5:
+            pos = len(b) - 1 - pos
+        b[pos] ^= 1 << int(rng.integers(0, 8))
+    return bytes(b)
+
+
+def truncate(data: bytes, rng: np.random.Generator) -> bytes:
+    """Cut the file at a random point."""
+    return data[: int(rng.integers(1, len(data)))]
+
+
+def splice_garbage(data: bytes, rng: np.random.Generator) -> bytes:
+    """Insert a block of random bytes at a random point."""
+    a, n = _block(rng, len(data))
+    return data[:a] + _garbage(rng, n) + data[a:]
+
+
+def overwrite_garbage(data: bytes, rng: np.random.Generator) -> bytes:
+    """Overwrite a block with random bytes."""
+    a, n = _block(rng, len(data))
+    return data[:a] + _garbage(rng, n) + data[a + n :]
+
+
+def zero_range(data: bytes, rng: np.random.Generator) -> bytes:
+    """Overwrite a block with zeros (a lost disk sector, a sparse download)."""
+    a, n = _block(rng, len(data))
+    return data[:a] + bytes(n) + data[a + n :]
+
+
+def delete_range(data: bytes, rng: np.random.Generator) -> bytes:
+    """Remove a block (a lost chunk of a transfer)."""
+    a, n = _block(rng, len(data))
+    return data[:a] + data[a + n :]
+
+
+def duplicate_chunk(data: bytes, rng: np.random.Generator) -> bytes:
+    """Copy a block of the file to another place (a repeated chunk of a transfer)."""
+    a, n = _block(rng, len(data))
+    at = int(rng.integers(0, len(data)))
+    return data[:at] + data[a : a + n] + data[at:]
+
+
+MUTATIONS: dict[str, Callable[[bytes, np.random.Generator], bytes]] = {
+    "bit flips": bit_flips,
+    "header flips": header_flips,
+    "truncate": truncate,
+    "splice garbage": splice_garbage,
+    "overwrite garbage": overwrite_garbage,
+    "zero range": zero_range,
+    "delete range": delete_range,
+    "duplicate chunk": duplicate_chunk,
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One fuzz case: a base clip, a mutation and its seed."""
+
+    index: int
+    clip: Path
+    mutation: str
+    seed: int
+
+    @property
+    def name(self) -> str:
+        stem = self.clip.name.replace(".", "_")
+        return f"{self.index:04d}_{stem}_{self.mutation.replace(' ', '_')}{self.clip.suffix}"
+
+    def write(self, folder: str | Path) -> Path:
+        """Write the damaged file into ``folder`` and return its path."""
+        data = self.clip.read_bytes()
+        out = MUTATIONS[self.mutation](data, np.random.default_rng(self.seed))
+        path = Path(folder) / self.name
+        path.write_bytes(out)
+        return path
+
+
+def cases(clips: list[Path], n: int, seed: int = 0) -> Iterator[Case]:
+    """``n`` cases cycling through clips and mutations, with seeds derived from ``seed``."""
+    names = list(MUTATIONS)
+    for i in range(n):
+        clip = clips[i % len(clips)]
+        mutation = names[(i // len(clips)) % len(names)]
+        yield Case(i, clip, mutation, seed * 1_000_003 + i)
+
+
+# --------------------------------------------------------------------------- running
+@dataclass(frozen=True)
+class Outcome:
+    """How one case ended: ``kind`` is one of :data:`OUTCOMES`."""
+
+    case: Case
+    kind: str
+    detail: str
+    seconds: float
+
+
+def check_result(result: Any) -> str | None:
+    """Why a :class:`cutrate.Result` is not sane, or None when it is."""
+    feats = result.features
+    if feats is None or feats.n < 1:
+        return "no frames"
+    times = np.asarray(feats.times, np.float64)
+    if not np.all(np.isfinite(times)):
+        return "non-finite times"
+    if times.shape[0] > 1 and not np.all(np.diff(times) > 0):
+        return "times not strictly increasing"
+    if not (np.isfinite(result.info.duration_s) and result.info.duration_s > 0):
+        return f"bad duration {result.info.duration_s}"
+    if result.summary.shots != len(result.transitions) + 1:
+        return "shots and transitions disagree"
+    return None
+
+
+def run_case(case: Case, folder: Path, *, stall_s: float, timeout_s: float) -> Outcome:
+    """Write and analyse one case under the watchdog; never raises for the file."""
+    import cutrate
+    from cutrate.watchdog import DecoderCrashed, DecoderStalled, run_with_watchdog
+
+    path = case.write(folder)
+    t0 = time.perf_counter()
+    try:
+        result = run_with_watchdog(cutrate.analyze, str(path), stall_s=stall_s, timeout_s=timeout_s,
+                                   use_cache=False)
+    except DecoderStalled as exc:
+        kind, detail = "hang", str(exc)
+    except DecoderCrashed as exc:
+        kind, detail = "crash", str(exc)
+    except cutrate.CutrateError as exc:
+        kind, detail = "clean error", str(exc)
+    except Exception as exc:  # noqa: BLE001 - that is what we count
+        kind, detail = "crash", f"{type(exc).__name__}: {exc}"
+    else:
+        problem = check_result(result)
+        kind = "result" if problem is None else "bad result"
+        detail = problem or f"{result.info.frames} frames, {len(result.warnings)} warnings"
+    return Outcome(case, kind, detail, time.perf_counter() - t0)
+
+
+def run(n: int, *, seed: int = 0, stall_s: float = 20.0, timeout_s: float = 60.0, keep: Path | None = None,
+        verbose: bool = True) -> list[Outcome]:
+    """Encode the base clips and run ``n`` cases; returns every outcome."""
+    logging.getLogger("cutrate").setLevel(logging.CRITICAL)  # decoder warnings are expected here
+    outcomes: list[Outcome] = []
+    with tempfile.TemporaryDirectory(prefix="cutrate-fuzz-") as tmp:
+        work = Path(tmp)
+        clips = make_clips(work / "clips")
+        cases_dir = work / "cases"
+        cases_dir.mkdir()
+        for case in cases(clips, n, seed):
+            oc = run_case(case, cases_dir, stall_s=stall_s, timeout_s=timeout_s)
+            outcomes.append(oc)
+            damaged = cases_dir / case.name
+            if oc.kind in ("crash", "hang", "bad result") and keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                shutil.copy(damaged, keep / case.name)
+            damaged.unlink()
+            if verbose and (oc.kind not in ("result", "clean error") or case.index % 20 == 0):
+                print(f"[{case.index + 1}/{n}] {case.name}: {oc.kind} ({oc.seconds:.2f} s) {oc.detail}", flush=True)
+    return outcomes
+
+
+# --------------------------------------------------------------------------- report
+def counts(outcomes: list[Outcome]) -> dict[str, int]:
+    """Cases per outcome kind, every kind present (zeros included), plus ``cases``."""
+    c = Counter(oc.kind for oc in outcomes)
+    return {"cases": len(outcomes), **{k: c.get(k, 0) for k in OUTCOMES}}
+
+
+def reason(outcome: Outcome) -> str:
+    """The reason of a clean error without the file name (``"<path>: <reason>"``)."""
+    detail = outcome.detail
+    prefix = f"{outcome.case.name}: "
+    return detail[detail.index(prefix) + len(prefix):] if prefix in detail else detail
+
+
+def markdown(outcomes: list[Outcome], *, seed: int, stall_s: float, timeout_s: float, seconds: float) -> str:
+    """The Markdown section recorded in ``docs/robustness.md``."""
+    import av
+
+    import cutrate
+
+    total = counts(outcomes)
+    by_mut: dict[str, Counter] = {m: Counter() for m in MUTATIONS}
+    by_clip: dict[str, Counter] = {}
+    for oc in outcomes:
+        by_mut[oc.case.mutation][oc.kind] += 1
+        by_clip.setdefault(oc.case.clip.name, Counter())[oc.kind] += 1
+    slowest = max(outcomes, key=lambda o: o.seconds) if outcomes else None
+    lines = [
+        "## Fuzz results",
+        "",
+        (f"Generated by `python benchmarks/fuzz.py --cases {len(outcomes)} --seed {seed}` on "
+         f"{_dt.date.today().isoformat()} (Python {platform.python_version()}, PyAV {av.__version__}, "
+         f"cutrate {cutrate.__version__}, {os.cpu_count()} CPUs): {len(outcomes)} damaged copies of "
+         f"{len(by_clip)} small clips, each analysed with `cutrate.analyze(path, use_cache=False)` under the "
+         f"watchdog (stall {stall_s:g} s, timeout {timeout_s:g} s); {seconds:.0f} s in all."),
+        "",
+        "| cases | results | clean errors | bad results | crashes | hangs |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        (f"| {total['cases']} | {total['result']} | {total['clean error']} | {total['bad result']} | "
+         f"{total['crash']} | {total['hang']} |"),
+        "",
+        "| mutation | " + " | ".join(OUTCOMES) + " |",
+        "| --- | " + " | ".join("---:" for _ in OUTCOMES) + " |",
+    ]
+    for m, c in by_mut.items():
+        lines.append(f"| {m} | " + " | ".join(str(c.get(k, 0)) for k in OUTCOMES) + " |")
+    lines += ["", "| clip | " + " | ".join(OUTCOMES) + " |", "| --- | " + " | ".join("---:" for _ in OUTCOMES) + " |"]
+    for name, c in by_clip.items():
+        lines.append(f"| {name} | " + " | ".join(str(c.get(k, 0)) for k in OUTCOMES) + " |")
+    reasons = Counter(reason(oc) for oc in outcomes if oc.kind == "clean error")
+    if reasons:
+        lines += ["", "Clean errors by reason (the file name is left out):", "", "| count | reason |", "| ---: | --- |"]
+        lines += [f"| {k} | {r} |" for r, k in reasons.most_common(12)]
+    bad = [oc for oc in outcomes if oc.kind in ("crash", "hang", "bad result")]
+    lines.append("")
+    if bad:
+        lines.append("Failing cases:")
+        lines.append("")
+        lines += [f"- `{oc.case.name}` ({oc.kind}): {oc.detail}" for oc in bad[:30]]
+    else:
+        lines.append("No crash, hang or inconsistent result.")
+    if slowest is not None:
+        lines.append("")
+        lines.append(f"Slowest case: {slowest.seconds:.2f} s (`{slowest.case.name}`, {slowest.kind}).")
+    return "\n".join(lines) + "\n"
+
+
+def record(section: str, out: Path) -> None:
+    """Replace the text between the fuzz markers in ``out`` (appending them when absent)."""
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    block = f"{BEGIN}\n{section}{END}"
+    if BEGIN in text and END in text:
+        a = text.index(BEGIN)
+        b = text.index(END, a) + len(END)
+        text = text[:a] + block + text[b:]
+    else:
+        text = (text.rstrip("\n") + "\n\n" if text else "") + block + "\n"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns 1 when any case crashed, hung or gave a bad result."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--cases", type=int, default=240, help="number of damaged files (default 240)")
+    ap.add_argument("--seed", type=int, default=0, help="seed of the mutations (default 0)")
+    ap.add_argument("--stall", type=float, default=20.0, help="watchdog stall limit in seconds (default 20)")
+    ap.add_argument("--timeout", type=float, default=60.0, help="time limit per case in seconds (default 60)")
+    ap.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "robustness.md",
+                    help="Markdown file to record into (default docs/robustness.md)")
+    ap.add_argument("--no-record", action="store_true", help="print only; do not write --out")
+    ap.add_argument("--keep", type=Path, default=None, help="copy crashing/hanging inputs into this folder")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    outcomes = run(args.cases, seed=args.seed, stall_s=args.stall, timeout_s=args.timeout, keep=args.keep)
+    seconds = time.perf_counter() - t0
+    c = counts(outcomes)
+    print(f"cases {c['cases']}, results {c['result']}, clean errors {c['clean error']}, bad results "
+          f"{c['bad result']}, crashes {c['crash']}, hangs {c['hang']} ({seconds:.0f} s)")
+    if not args.no_record:
+        record(markdown(outcomes, seed=args.seed, stall_s=args.stall, timeout_s=args.timeout, seconds=seconds),
+               args.out)
+        print(f"recorded in {args.out}")
+    return 1 if c["crash"] or c["hang"] or c["bad result"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
