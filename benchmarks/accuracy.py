@@ -75,8 +75,6 @@ DEFAULT_CLIPS = REPO_ROOT.parent / "shared" / "clips"
 DEFAULT_OUT = REPO_ROOT / "docs" / "benchmarks.md"
 DEFAULT_TRANSNET_PYTHON = "/work/bench-venv/bin/python"
 WORKER = Path(__file__).resolve().parent / "_transnet_worker.py"
-BEGIN = "<!-- accuracy:begin -->"
-END = "<!-- accuracy:end -->"
 TRUTH_SUFFIX = ".transitions.tsv"
 NOT_VIDEO = {".tsv", ".md", ".txt", ".json", ".csv"}
 CALIBRATION_THRESHOLDS = (0.9, 0.7, 0.5)
@@ -505,23 +503,11 @@ def build_markdown(
 
 
 def write_section(path: Path, body: str) -> None:
-    """Replace the text between the accuracy markers in ``path``.
+    """Replace the accuracy section of ``path`` (see ``_docs.replace_section``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _docs import replace_section
 
-    Creates the file (with a title and the markers) when missing, and appends the
-    markers when the file lacks them; text outside the markers is kept.
-    """
-    block = f"{BEGIN}\n{body}{END}"
-    if path.exists():
-        text = path.read_text(encoding="utf-8")
-        b, e = text.find(BEGIN), text.find(END)
-        if b != -1 and e != -1 and e > b:
-            text = text[:b] + block + text[e + len(END) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = "# Benchmarks\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    replace_section(path, "accuracy", body)
 
 
 def results_json(runs: Sequence[MethodRun], clips: Sequence[Clip], tolerance: int) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from _docs import replace_section  # noqa: E402
+from _docs import replace_section
 
 
 def make_season(folder: Path, episodes: int, seconds: float, size: tuple[int, int], seed: int) -> list[Path]:

@@ -54,7 +54,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT / "src") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "src"))
 
-BEGIN, END = "<!-- fuzz:begin -->", "<!-- fuzz:end -->"
 OUTCOMES = ("result", "clean error", "bad result", "crash", "hang")
 
 #: (file name, container format, codec, pixel format, codec options) of the base clips.
@@ -373,18 +372,15 @@ def markdown(outcomes: list[Outcome], *, seed: int, stall_s: float, timeout_s: f
     return "\n".join(lines) + "\n"
 
 
+BEGIN, END = "<!-- fuzz:begin -->", "<!-- fuzz:end -->"  # the markers _docs.replace_section writes
+
+
 def record(section: str, out: Path) -> None:
-    """Replace the text between the fuzz markers in ``out`` (appending them when absent)."""
-    text = out.read_text(encoding="utf-8") if out.exists() else ""
-    block = f"{BEGIN}\n{section}{END}"
-    if BEGIN in text and END in text:
-        a = text.index(BEGIN)
-        b = text.index(END, a) + len(END)
-        text = text[:a] + block + text[b:]
-    else:
-        text = (text.rstrip("\n") + "\n\n" if text else "") + block + "\n"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    """Replace the fuzz section of ``out`` (see ``_docs.replace_section``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _docs import replace_section
+
+    replace_section(out, "fuzz", section, title=None)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,7 +89,6 @@ from cutrate.samples import (
     write_truth,
 )
 
-BEGIN, END = "<!-- heldout:begin -->", "<!-- heldout:end -->"
 DEFAULT_OUT = Path("/tmp/cutrate-heldout")
 DEFAULT_DOC = REPO_ROOT / "docs" / "benchmarks.md"
 CALIBRATION_THRESHOLDS = (0.9, 0.7, 0.5)
@@ -690,15 +689,11 @@ def clips_table(clips: Sequence[Clip]) -> str:
 
 
 def write_section(path: Path, body: str) -> None:
-    """Replace the text between the heldout markers (appending them when missing)."""
-    block = f"{BEGIN}\n{body}{END}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    b, e = text.find(BEGIN), text.find(END)
-    if b != -1 and e > b:
-        text = text[:b] + block + text[e + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
+    """Replace the heldout section of ``path`` (see ``_docs.replace_section``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _docs import replace_section
+
+    replace_section(path, "heldout", body)
 
 
 def contact_sheets(clips: Sequence[Clip], errors: dict[str, list[tuple[str, int]]], out: Path) -> int:

@@ -55,7 +55,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-BEGIN, END = "<!-- speed:begin -->", "<!-- speed:end -->"
 ALL_METHODS = ["ffmpeg", "ffmpeg-skip-lf", "pyav-decode", "pyav-extract", "cutrate", "pyscenedetect", "transnetv2"]
 LABELS = {
     "ffmpeg": "ffmpeg CLI decode only",
@@ -389,18 +388,11 @@ def render(meta: dict, results: dict, args, env_line: str, load: tuple[float, fl
 
 
 def write_section(doc: Path, body: str) -> None:
-    section = f"{BEGIN}\n{body.rstrip()}\n{END}"
-    if doc.exists():
-        text = doc.read_text()
-        i, j = text.find(BEGIN), text.find(END)
-        if i != -1 and j != -1 and j > i:
-            text = text[:i] + section + text[j + len(END) :]
-        else:
-            text = text.rstrip("\n") + "\n\n" + section + "\n"
-    else:
-        doc.parent.mkdir(parents=True, exist_ok=True)
-        text = "# Benchmarks\n\n" + section + "\n"
-    doc.write_text(text)
+    """Replace the speed section of ``doc`` (see ``_docs.replace_section``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _docs import replace_section
+
+    replace_section(doc, "speed", body)
 
 
 # =========================================================================== main
