@@ -17,10 +17,13 @@ file's identity, the settings and the cutrate version.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -148,6 +151,25 @@ def clean_stale(out_root: str | os.PathLike) -> None:
 
 
 # --------------------------------------------------------------------------- executors
+@contextlib.contextmanager
+def _deferred_sigint() -> Iterator[threading.Event]:
+    """Turn Ctrl-C into a flag checked by the waiting loop.
+
+    With worker processes busy, a KeyboardInterrupt raised at an arbitrary point of
+    the parent can land inside a finalizer, where Python prints it as an "Exception
+    ignored" traceback and drops it; the loop raises it at a safe point instead.
+    """
+    event = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield event
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: event.set())
+    try:
+        yield event
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 class _LocalExecutor:
     """The same ``submit`` / ``as_completed`` shape as Dask, on a process pool."""
 
@@ -169,9 +191,12 @@ class _LocalExecutor:
 
     def as_completed(self, futures: list[Future]) -> Iterator[Future]:
         pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            yield from done
+        with _deferred_sigint() as interrupted:
+            while pending:
+                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if interrupted.is_set():
+                    raise KeyboardInterrupt
+                yield from done
 
     def close(self, cancel: bool = False) -> None:
         if cancel:  # do not wait for the videos in progress (workers ignore SIGINT)
