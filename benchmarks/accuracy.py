@@ -9,7 +9,7 @@ Usage::
 Every video with a ``<video>.transitions.tsv`` beside it is a clip (default
 directory: ``../shared/clips`` from the repository root; the run is skipped with a
 message when it is absent).  Each method's detections are scored with
-:mod:`cutrate.evaluate` (a detection within 2 frames of a counted transition's
+:mod:`cutrate.eval` (a detection within 2 frames of a counted transition's
 span is a hit, greedy one-to-one; see that module's docstring).
 
 Methods
@@ -57,7 +57,7 @@ import numpy as np
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from cutrate.evaluate import (
+from cutrate.eval import (
     DEFAULT_TOLERANCE,
     ClipScore,
     Detection,
@@ -452,7 +452,7 @@ def build_markdown(
             "transition's span is a hit (greedy one-to-one); detections on optional rows "
             "(graphic, leader_cut, fade_in, fade_out) are ignored; anything else is a false alarm. "
             "Scores are pooled over clips (hits, misses and false alarms summed). See "
-            "`cutrate.evaluate` for the exact rule."
+            "`cutrate.eval` for the exact rule."
         ),
         "",
         (

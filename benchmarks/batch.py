@@ -3,7 +3,7 @@ LocalCluster, plus a kill -9 / resume check.
 
     python benchmarks/batch.py [--episodes 6] [--seconds 90] [--size 640x360] [--out docs/benchmarks.md]
 
-The season is generated once with ``cutrate.samples`` into ``--dir`` (default
+The season is generated once with ``cutrate.testing.clips`` into ``--dir`` (default
 /tmp/cutrate-season) and reused.  Every run goes through the real command line
 (``python -m cutrate analyze``) with the feature cache off, so each run decodes.
 """
@@ -31,7 +31,7 @@ from _docs import replace_section
 
 def make_season(folder: Path, episodes: int, seconds: float, size: tuple[int, int], seed: int) -> list[Path]:
     """Episodes of cartoon-like shots: long takes, bursts of 4-16-frame shots, dissolves, fades."""
-    from cutrate.samples import Cut, Dissolve, FadeOutIn, ShotSpec, render_clip
+    from cutrate.testing.clips import Cut, Dissolve, FadeOutIn, ShotSpec, render_clip
 
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -10,7 +10,7 @@ Small clips (160x90, 2 s) are encoded with PyAV in several containers and codecs
 is one clip damaged by one deterministic mutation (bit flips, flips in the
 container header or index, truncation, spliced or overwritten garbage, zeroed or
 deleted ranges, duplicated chunks).  Every case is analysed by
-``cutrate.analyze(path, use_cache=False)`` under :func:`cutrate.watchdog.run_with_watchdog`
+``cutrate.analyze(path, use_cache=False)`` under :func:`cutrate.batch.watchdog.run_with_watchdog`
 and counted as
 
 result
@@ -28,7 +28,8 @@ The counts are printed and written to ``--out`` between ``<!-- fuzz:begin -->``
 and ``<!-- fuzz:end -->`` (the rest of that file is left alone).  Crashing and
 hanging inputs are copied to ``--keep`` to reproduce them.
 
-The module is also imported by ``tests/test_fuzz.py`` (a fast, fixed subset).
+The clips and mutations are :mod:`cutrate.testing.blocks` and
+:mod:`cutrate.testing.damage`; ``tests/test_fuzz.py`` runs a fast, fixed subset of them.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,180 +54,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT / "src") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "src"))
 
+from cutrate.testing.blocks import make_base_clips  # noqa: E402
+from cutrate.testing.damage import MUTATIONS, Case, cases, check_result  # noqa: E402
+
 OUTCOMES = ("result", "clean error", "bad result", "crash", "hang")
-
-#: (file name, container format, codec, pixel format, codec options) of the base clips.
-CLIPS: tuple[tuple[str, str, str, str, dict[str, str]], ...] = (
-    ("h264.mp4", "mp4", "libx264", "yuv420p", {"preset": "veryfast", "bf": "2"}),
-    ("h264.mkv", "matroska", "libx264", "yuv420p", {"preset": "veryfast"}),
-    ("h264.ts", "mpegts", "libx264", "yuv420p", {"preset": "veryfast"}),
-    ("mpeg4.avi", "avi", "mpeg4", "yuv420p", {}),
-    ("vp9.webm", "webm", "libvpx-vp9", "yuv420p", {"deadline": "realtime", "cpu-used": "8"}),
-)
-
-
-# --------------------------------------------------------------------------- base clips
-def frame_rgb(i: int, size: tuple[int, int] = (160, 90), shot_len: int = 12) -> np.ndarray:
-    """RGB frame ``i`` of a synthetic clip: a new smooth random picture every
-    ``shot_len`` frames, with a moving bar so that frames within a shot differ."""
-    import cv2
-
-    w, h = size
-    rng = np.random.default_rng(1000 + i // shot_len)
-    base = rng.integers(0, 256, (h // 8 + 1, w // 8 + 1, 3)).astype(np.uint8)
-    img = cv2.resize(base, (w, h), interpolation=cv2.INTER_LINEAR)
-    x = (i * 3) % max(1, w - 8)
-    img[:, x : x + 6] = 255 - img[:, x : x + 6]
-    return np.ascontiguousarray(img)
-
-
-def encode_clip(path: str | Path, *, fmt: str, codec: str, pix_fmt: str = "yuv420p",
-                options: dict[str, str] | None = None, frames: int = 48, fps: int = 24,
-                size: tuple[int, int] = (160, 90)) -> Path:
-    """Encode a small synthetic clip (cuts every 12 frames) with PyAV.
-
-    Returns
-    -------
-    Path
-        ``path``.
-    """
-    import av
-
-    path = Path(path)
-    with av.open(str(path), "w", format=fmt) as container:
-        stream = container.add_stream(codec, rate=fps)
-        stream.width, stream.height, stream.pix_fmt = size[0], size[1], pix_fmt
-        if options:
-            stream.options = dict(options)
-        for i in range(frames):
-            frame = av.VideoFrame.from_ndarray(frame_rgb(i, size), format="rgb24")
-            frame.pts = i
-            container.mux(stream.encode(frame))
-        container.mux(stream.encode(None))
-    return path
-
-
-def make_clips(folder: str | Path, names: tuple[str, ...] | None = None) -> list[Path]:
-    """Encode the base clips of :data:`CLIPS` (or those named) into ``folder``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for name, fmt, codec, pix_fmt, options in CLIPS:
-        if names is None or name in names:
-            out.append(encode_clip(folder / name, fmt=fmt, codec=codec, pix_fmt=pix_fmt, options=options))
-    return out
-
-
-# --------------------------------------------------------------------------- mutations
-def _garbage(rng: np.random.Generator, n: int) -> bytes:
-    return rng.integers(0, 256, n, dtype=np.uint8).tobytes()
-
-
-def _block(rng: np.random.Generator, size: int) -> tuple[int, int]:
-    n = int(min(size - 1, rng.integers(16, max(17, size // 8))))
-    a = int(rng.integers(0, max(1, size - n)))
-    return a, n
-
-
-def bit_flips(data: bytes, rng: np.random.Generator) -> bytes:
-    """Flip 1-64 random bits anywhere."""
-    b = bytearray(data)
-    for pos in rng.integers(0, len(b), int(rng.integers(1, 65))):
-        b[int(pos)] ^= 1 << int(rng.integers(0, 8))
-    return bytes(b)
-
-
-def header_flips(data: bytes, rng: np.random.Generator) -> bytes:
-    """Flip 1-8 bits in the first or last 2 KiB (container headers, the MP4 index)."""
-    b = bytearray(data)
-    span = min(2048, len(b))
-    for _ in range(int(rng.integers(1, 9))):
-        pos = int(rng.integers(0, span))
-        if rng.random() < 0.5:
-            pos = len(b) - 1 - pos
-        b[pos] ^= 1 << int(rng.integers(0, 8))
-    return bytes(b)
-
-
-def truncate(data: bytes, rng: np.random.Generator) -> bytes:
-    """Cut the file at a random point."""
-    return data[: int(rng.integers(1, len(data)))]
-
-
-def splice_garbage(data: bytes, rng: np.random.Generator) -> bytes:
-    """Insert a block of random bytes at a random point."""
-    a, n = _block(rng, len(data))
-    return data[:a] + _garbage(rng, n) + data[a:]
-
-
-def overwrite_garbage(data: bytes, rng: np.random.Generator) -> bytes:
-    """Overwrite a block with random bytes."""
-    a, n = _block(rng, len(data))
-    return data[:a] + _garbage(rng, n) + data[a + n :]
-
-
-def zero_range(data: bytes, rng: np.random.Generator) -> bytes:
-    """Overwrite a block with zeros (a lost disk sector, a sparse download)."""
-    a, n = _block(rng, len(data))
-    return data[:a] + bytes(n) + data[a + n :]
-
-
-def delete_range(data: bytes, rng: np.random.Generator) -> bytes:
-    """Remove a block (a lost chunk of a transfer)."""
-    a, n = _block(rng, len(data))
-    return data[:a] + data[a + n :]
-
-
-def duplicate_chunk(data: bytes, rng: np.random.Generator) -> bytes:
-    """Copy a block of the file to another place (a repeated chunk of a transfer)."""
-    a, n = _block(rng, len(data))
-    at = int(rng.integers(0, len(data)))
-    return data[:at] + data[a : a + n] + data[at:]
-
-
-MUTATIONS: dict[str, Callable[[bytes, np.random.Generator], bytes]] = {
-    "bit flips": bit_flips,
-    "header flips": header_flips,
-    "truncate": truncate,
-    "splice garbage": splice_garbage,
-    "overwrite garbage": overwrite_garbage,
-    "zero range": zero_range,
-    "delete range": delete_range,
-    "duplicate chunk": duplicate_chunk,
-}
-
-
-@dataclass(frozen=True)
-class Case:
-    """One fuzz case: a base clip, a mutation and its seed."""
-
-    index: int
-    clip: Path
-    mutation: str
-    seed: int
-
-    @property
-    def name(self) -> str:
-        stem = self.clip.name.replace(".", "_")
-        return f"{self.index:04d}_{stem}_{self.mutation.replace(' ', '_')}{self.clip.suffix}"
-
-    def write(self, folder: str | Path) -> Path:
-        """Write the damaged file into ``folder`` and return its path."""
-        data = self.clip.read_bytes()
-        out = MUTATIONS[self.mutation](data, np.random.default_rng(self.seed))
-        path = Path(folder) / self.name
-        path.write_bytes(out)
-        return path
-
-
-def cases(clips: list[Path], n: int, seed: int = 0) -> Iterator[Case]:
-    """``n`` cases cycling through clips and mutations, with seeds derived from ``seed``."""
-    names = list(MUTATIONS)
-    for i in range(n):
-        clip = clips[i % len(clips)]
-        mutation = names[(i // len(clips)) % len(names)]
-        yield Case(i, clip, mutation, seed * 1_000_003 + i)
-
 
 # --------------------------------------------------------------------------- running
 @dataclass(frozen=True)
@@ -240,27 +70,10 @@ class Outcome:
     seconds: float
 
 
-def check_result(result: Any) -> str | None:
-    """Why a :class:`cutrate.Result` is not sane, or None when it is."""
-    feats = result.features
-    if feats is None or feats.n < 1:
-        return "no frames"
-    times = np.asarray(feats.times, np.float64)
-    if not np.all(np.isfinite(times)):
-        return "non-finite times"
-    if times.shape[0] > 1 and not np.all(np.diff(times) > 0):
-        return "times not strictly increasing"
-    if not (np.isfinite(result.info.duration_s) and result.info.duration_s > 0):
-        return f"bad duration {result.info.duration_s}"
-    if result.summary.shots != len(result.transitions) + 1:
-        return "shots and transitions disagree"
-    return None
-
-
 def run_case(case: Case, folder: Path, *, stall_s: float, timeout_s: float) -> Outcome:
     """Write and analyse one case under the watchdog; never raises for the file."""
     import cutrate
-    from cutrate.watchdog import DecoderCrashed, DecoderStalled, run_with_watchdog
+    from cutrate.batch.watchdog import DecoderCrashed, DecoderStalled, run_with_watchdog
 
     path = case.write(folder)
     t0 = time.perf_counter()
@@ -289,7 +102,7 @@ def run(n: int, *, seed: int = 0, stall_s: float = 20.0, timeout_s: float = 60.0
     outcomes: list[Outcome] = []
     with tempfile.TemporaryDirectory(prefix="cutrate-fuzz-") as tmp:
         work = Path(tmp)
-        clips = make_clips(work / "clips")
+        clips = make_base_clips(work / "clips")
         cases_dir = work / "cases"
         cases_dir.mkdir()
         for case in cases(clips, n, seed):

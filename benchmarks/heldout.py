@@ -8,7 +8,7 @@ Usage::
         [--no-doc] [--tolerance 2]
 
 Every clip is drawn by a seeded RNG (``numpy.random.default_rng((seed, clip))``)
-and rendered with :func:`cutrate.samples.render_clip` (H.264, yuv420p), so the same
+and rendered with :func:`cutrate.testing.clips.render_clip` (H.264, yuv420p), so the same
 options always give byte-identical clips.  A clip lasts 10-30 s at 24 fps (some
 at 25 or 30 fps), with a random encoder quality (crf 18-30), and mixes:
 
@@ -18,14 +18,14 @@ at 25 or 30 fps), with a random encoder quality (crf 18-30), and mixes:
 * dissolves of 8-36 frames, fades through black (fade-out 0-16, black 1-24 with
   many of 1-2 frames, fade-in 0-16) and flash cuts (1-3 white frames);
 * in-shot flashes (1-3 frames, full or half-frame "muzzle" bursts, strength
-  0.6-1), objects passing the lens (:class:`~cutrate.samples.PassBy`, 3-12 frames)
+  0.6-1), objects passing the lens (:class:`~cutrate.testing.clips.PassBy`, 3-12 frames)
   and freeze holds (0.5-2 s);
 * animation on twos and threes, static/drifting/fast/panning shots, film grain.
 
 Clips and truth files go to ``--out`` (default ``/tmp/cutrate-heldout``) and are
 reused when a clip's ``.spec.json`` matches its plan (``--regenerate`` renders
 anyway).  Each clip is analysed with ``cutrate.analyze(path, use_cache=False)`` and
-scored with :mod:`cutrate.evaluate` (tolerance 2 frames).  Output: per-clip and
+scored with :mod:`cutrate.eval` (tolerance 2 frames).  Output: per-clip and
 pooled P/R/F1, misses by kind of transition, false alarms by what caused them
 (hard-negative event, shot style, misplaced detection, ...), the confidence
 calibration, and every error with its category.  ``--peers`` adds PySceneDetect
@@ -63,7 +63,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT / "src") not in sys.path:
     sys.path.insert(0, str(REPO_ROOT / "src"))
 
-from cutrate.evaluate import (
+from cutrate.eval import (
     DEFAULT_TOLERANCE,
     ClipScore,
     Detection,
@@ -75,7 +75,7 @@ from cutrate.evaluate import (
     pool,
     read_truth_tsv,
 )
-from cutrate.samples import (
+from cutrate.testing.clips import (
     Cut,
     Dissolve,
     FadeOutIn,
@@ -512,7 +512,7 @@ class Breakdown:
 def _drawing_changes(shot: ShotSpec) -> int:
     """Clean frames of a shot whose drawing differs from the previous frame's."""
     try:
-        from cutrate.samples import _content_time
+        from cutrate.testing.clips import _content_time
     except ImportError:  # private helper gone: estimate
         return shot.frames // shot.hold
     times = [_content_time(shot, f) for f in range(shot.frames)]
@@ -849,11 +849,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             + ", ".join(f"{n} at {f} fps" for f, n in sorted(fps_mix.items()))
             + f"), {n_frames} frames ({secs / 60:.1f} min), "
             f"{sum(s.n_truth for s in scores)} counted transitions. The clips are drawn by "
-            "`cutrate.samples.render_clip` from random shot lists that the detector was not tuned on: long "
+            "`cutrate.testing.clips.render_clip` from random shot lists that the detector was not tuned on: long "
             "shots and bursts of 4-16-frame shots, hard cuts (also between shots with the same background), "
             "dissolves of 8-36 frames, fades through black (black 1-24 frames), flash cuts of 1-3 white "
             "frames, in-shot full and partial flashes, objects passing the lens, freeze holds of 0.5-2 s, "
-            "animation on twos and threes, fast motion, pans and grain. Scoring: `cutrate.evaluate`, "
+            "animation on twos and threes, fast motion, pans and grain. Scoring: `cutrate.eval`, "
             f"tolerance {tol} frames, pooled over clips. Environment: "
             + ", ".join(f"{k} {v}" for k, v in env.items()) + ".",
             "",

@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -26,9 +28,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 import cutrate
-from cutrate import plot
-from cutrate.decode import grab_frames
-from cutrate.report import clock
+from cutrate import format_time, plot
 
 HERE = Path.cwd()
 SAMPLES = Path(os.environ.get("CUTRATE_SAMPLES", HERE.parent / "sample_clips"))
@@ -106,13 +106,13 @@ ax.legend(frameon=False);
 # %%
 peak = short.summary.peak
 inside = [s for s in result.shots if peak.start <= s.start < peak.end][:12]
-frames = grab_frames(VIDEO, [(s.start_frame + s.end_frame) // 2 for s in inside], width=240)
+frames = cutrate.thumbnails(VIDEO, [(s.start_frame + s.end_frame) // 2 for s in inside], width=240)
 fig, axes = plt.subplots(1, max(len(inside), 1), figsize=(1.6 * max(len(inside), 1), 1.8), layout="constrained")
 for ax, shot in zip(np.atleast_1d(axes), inside):
     ax.imshow(frames[(shot.start_frame + shot.end_frame) // 2])
-    ax.set_title(clock(shot.start), fontsize=8)
+    ax.set_title(format_time(shot.start), fontsize=8)
     ax.axis("off")
-fig.suptitle(f"{peak.count} cuts in {peak.window_s:g} s, {clock(peak.start)}–{clock(peak.end)}", fontsize=10);
+fig.suptitle(f"{peak.count} cuts in {peak.window_s:g} s, {format_time(peak.start)}–{format_time(peak.end)}", fontsize=10);
 
 # %% [markdown]
 # ## Comparing videos

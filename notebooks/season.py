@@ -5,6 +5,8 @@
 #     text_representation:
 #       extension: .py
 #       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -19,8 +21,6 @@
 # clips are analysed into it first.
 
 # %%
-import subprocess
-import sys
 import os
 from pathlib import Path
 
@@ -34,8 +34,7 @@ SAMPLES = Path(os.environ.get("CUTRATE_SAMPLES", HERE.parent / "sample_clips"))
 RESULTS = HERE / "season_results"  # your batch output folder here
 
 if not any(RESULTS.glob("*/analysis.json")):
-    subprocess.run([sys.executable, "-m", "cutrate", "analyze", str(SAMPLES), "-o", str(RESULTS), "-q",
-                    "--no-plots", "--no-html", "--no-exports"], check=True)
+    cutrate.batch.analyze_folder([SAMPLES], RESULTS, plots=False, html=False, exports=False)
 
 # %%
 season = cutrate.load_all(RESULTS)

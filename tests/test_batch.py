@@ -10,9 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from cutrate import batch, cli
-from cutrate.pipeline import Settings
-from cutrate.report import writers
-from cutrate.samples import Cut, ShotSpec, render_clip
+from cutrate.settings import Settings
+from cutrate.io.inputs import find_videos, output_names
+from cutrate.report.writers import data_writers as writers
+from cutrate.testing.clips import Cut, ShotSpec, render_clip
 
 SIZE = (96, 54)
 
@@ -43,8 +44,8 @@ def frames_by_video(outcomes):
 
 
 def jobs_for(root: Path, out: Path) -> list[batch.Job]:
-    videos, _ = cli.find_videos([str(root)])
-    names = cli.output_names(videos)
+    videos, _ = find_videos([str(root)])
+    names = output_names(videos)
     return [batch.Job(str(v), str(out / names[v]), Settings(), use_cache=False) for v in videos]
 
 
@@ -101,6 +102,7 @@ def test_a_half_written_result_is_never_trusted(season, tmp_path):
     assert sum(o.status == "done" for o in outcomes) == 3
 
 
+@pytest.mark.slow
 def test_cli_season_outputs_and_exit_code(season, tmp_path):
     out = tmp_path / "reports"
     r = CliRunner().invoke(cli.main, ["analyze", str(season), "-o", str(out), "-j", "2", "--no-cache"])
@@ -117,6 +119,7 @@ def test_cli_season_outputs_and_exit_code(season, tmp_path):
     assert "3 up to date" in r2.output
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_matches_local_run(season, tmp_path):
     distributed = pytest.importorskip("distributed")
     local = batch.run(jobs_for(season, tmp_path / "local"), writers=writers())

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from cutrate import DetectSettings, ParameterError, detect
-from cutrate.features import from_arrays
+from cutrate.analysis.features import from_arrays
 
-from synth import Shot, flat, frames_of, to_uint8
+from cutrate.testing.frames import Shot, flat, frames_of, to_uint8
 
 
 def run(frames, **kw):

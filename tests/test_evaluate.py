@@ -1,4 +1,4 @@
-"""Unit tests of :mod:`cutrate.evaluate`: the matching rule, scores and readers."""
+"""Unit tests of :mod:`cutrate.eval`: the matching rule, scores and readers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cutrate.evaluate import (
+from cutrate.eval import (
     AnnotationFormatError,
     ClipScore,
     Detection,
@@ -556,7 +556,7 @@ def test_end_to_end_scores_from_files(tmp_path: Path) -> None:
 
 def test_import_is_light() -> None:
     code = (
-        "import sys, cutrate.evaluate\n"
+        "import sys, cutrate.eval\n"
         "heavy = sorted(m for m in ('av', 'cv2', 'torch', 'scenedetect') if m in sys.modules)\n"
         "print(','.join(heavy))\n"
     )

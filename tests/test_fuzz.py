@@ -3,16 +3,15 @@
 exception, never a crash of the decoder process, never a hang.
 
 The mutations, the base clips and the result checks are those of the long run,
-``benchmarks/fuzz.py`` (imported from there); this is a fixed, deterministic subset
-of 30 cases, each analysed by ``cutrate.analyze(path, use_cache=False)`` in a
-watched child process (:class:`cutrate.watchdog.Watchdog`).
+``benchmarks/fuzz.py`` (both use :mod:`cutrate.testing.damage`); this is a fixed,
+deterministic subset of 30 cases, each analysed by
+``cutrate.analyze(path, use_cache=False)`` in a watched child process
+(:class:`cutrate.batch.watchdog.Watchdog`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import sys
 import time
 from pathlib import Path
 
@@ -20,29 +19,20 @@ import numpy as np
 import pytest
 
 import cutrate
-from cutrate.watchdog import DecoderCrashed, DecoderStalled, Watchdog
+from cutrate.batch.watchdog import DecoderCrashed, DecoderStalled, Watchdog
+from cutrate.testing import damage as fuzz
+from cutrate.testing.blocks import make_base_clips
+
+pytestmark = pytest.mark.slow
 
 CASES = 30
 SEED = 2024
 BOUND_S = 20.0  # per case: the watchdog's time limit; a stall is detected after 10 s
 
 
-def _load_fuzz():
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "fuzz.py"
-    spec = importlib.util.spec_from_file_location("cutrate_benchmark_fuzz", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses need the module registered
-    spec.loader.exec_module(module)
-    return module
-
-
-fuzz = _load_fuzz()
-
-
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory) -> list[Path]:
-    return fuzz.make_clips(tmp_path_factory.mktemp("fuzz_clips"), names=("h264.mp4", "h264.mkv", "h264.ts"))
+    return make_base_clips(tmp_path_factory.mktemp("fuzz_clips"), names=("h264.mp4", "h264.mkv", "h264.ts"))
 
 
 @pytest.fixture(scope="module")
@@ -99,17 +89,6 @@ def test_check_result_catches_inconsistent_results(clips):
     times[5] = times[4]
     broken = dataclasses.replace(result, features=dataclasses.replace(result.features, times=times))
     assert fuzz.check_result(broken) == "times not strictly increasing"
-
-
-def test_record_replaces_only_its_section(tmp_path):
-    doc = tmp_path / "robustness.md"
-    doc.write_text(f"# Title\n\nbefore\n\n{fuzz.BEGIN}\nold\n{fuzz.END}\n\nafter\n")
-    fuzz.record("new section\n", doc)
-    text = doc.read_text()
-    assert text == f"# Title\n\nbefore\n\n{fuzz.BEGIN}\nnew section\n{fuzz.END}\n\nafter\n"
-    fresh = tmp_path / "fresh.md"
-    fuzz.record("x\n", fresh)
-    assert fresh.read_text() == f"{fuzz.BEGIN}\nx\n{fuzz.END}\n"
 
 
 def test_mutations_change_the_data_within_bounds():

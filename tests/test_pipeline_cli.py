@@ -10,8 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 import cutrate
-from cutrate import cli, report
-from cutrate.samples import Cut, Dissolve, Flash, ShotSpec, render_clip, write_truth
+from cutrate import cli
+from cutrate.io import tables
+from cutrate.report import writers as report
+from cutrate.testing.clips import Cut, Dissolve, Flash, ShotSpec, render_clip, write_truth
 
 SIZE = (160, 90)
 
@@ -57,14 +59,23 @@ def test_result_is_consistent(clip, result):
 
 
 def test_redetect_and_rewindow_do_not_decode(result, monkeypatch):
-    import cutrate.features as features
+    import cutrate.analysis.features as features
 
     monkeypatch.setattr(features, "compute", lambda *a, **k: pytest.fail("decoded again"))
-    strict = result.redetect(threshold=0.99)
-    assert strict.transitions == [] and strict.settings.detect.threshold == 0.99
+    strict = result.redetect(threshold=0.99)  # the smallest cut score: no hard cut reaches it
+    assert [t for t in strict.transitions if t.kind == "cut"] == [] and strict.settings.detect.threshold == 0.99
+    assert [t for t in result.transitions if t.kind == "dissolve"] == [t for t in strict.transitions]
     wider = result.rewindow(window_s=2.0, hop_s=0.5)
     assert wider.timeline.window_s == 2.0 and wider.transitions == result.transitions
     assert wider.summary.peak.window_s == 2.0
+
+
+def test_rewindow_refuses_detection_settings(result):
+    # it keeps the transitions, so it must not record settings that did not make them
+    with pytest.raises(cutrate.ParameterError, match="threshold needs redetect"):
+        result.rewindow(threshold=0.99)
+    with pytest.raises(cutrate.ParameterError, match="unknown setting"):
+        result.rewindow(windo_s=30.0)
 
 
 def test_analysis_json_contract(result, tmp_path):
@@ -97,7 +108,7 @@ def test_shots_csv_is_a_pyscenedetect_scene_list(result, tmp_path):
     report.write_shots_csv(result, tmp_path)
     rows = list(csv.reader((tmp_path / "shots.csv").open()))
     assert rows[0][0] == "Timecode List:"
-    assert tuple(rows[1]) == report.SCENE_LIST_COLUMNS
+    assert tuple(rows[1]) == tables.SCENE_LIST_COLUMNS
     assert len(rows) - 2 == len(result.shots)
     first, second = rows[2], rows[3]
     assert first[1] == "1"  # 1-based frames, as PySceneDetect writes them
@@ -162,7 +173,7 @@ def test_cli_same_stem_in_two_folders_does_not_collide(clip, tmp_path):
 
 
 def test_feature_cache_is_reused_and_survives_a_damaged_entry(clip, tmp_path, monkeypatch):
-    import cutrate.features as features
+    import cutrate.analysis.features as features
 
     cache = tmp_path / "cache"
     first = cutrate.analyze(clip[0], cache_dir=cache)

@@ -18,8 +18,9 @@ import pytest
 
 import cutrate
 from cutrate import plot
-from cutrate.exports import mss, peak_sentence
-from cutrate.samples import Cut, Dissolve, ShotSpec, render_clip
+from cutrate.report import figures
+from cutrate._fmt import mss, peak_sentence
+from cutrate.testing.clips import Cut, Dissolve, ShotSpec, render_clip
 from cutrate.types import Peak
 
 
@@ -64,7 +65,7 @@ def test_shot_lengths_histogram_with_fit(result, ax):
     assert sum(hist.get_data().values) == len(result.shots)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(lb.startswith("ASL") for lb in labels) and any(lb.startswith("MSL") for lb in labels)
-    mu = result.summary.extra["lognormal"]["mu"]
+    mu = result.summary.lognormal.mu
     assert any(f"μ = {mu:.2f}" in lb for lb in labels)
 
 
@@ -91,7 +92,7 @@ def test_compare_several_results(result, ax):
 
 
 def test_plots_survive_a_result_without_transitions(result, ax):
-    empty = result.redetect(threshold=0.99)
+    empty = result.redetect(threshold=0.99, dissolve=False)
     assert empty.transitions == []
     for draw in (plot.pace, plot.shot_lengths, plot.shot_graph):
         ax.clear()
@@ -116,7 +117,7 @@ def test_clock_ticks_and_labels():
 
 
 def test_save_all_writes_png_and_svg(result, tmp_path):
-    files = plot.save_all(result, tmp_path / "out")
+    files = figures.save_all(result, tmp_path / "out")
     names = sorted(p.name for p in files)
     assert names == sorted(f"{n}.{e}" for n in ("pace", "shot_lengths", "shot_graph", "score_trace")
                            for e in ("png", "svg"))
@@ -130,12 +131,12 @@ def test_save_all_writes_png_and_svg(result, tmp_path):
 
 def test_save_all_without_features_skips_the_score_trace(result, tmp_path):
     loaded = dataclasses.replace(result, features=None)
-    names = {p.stem for p in plot.save_all(loaded, tmp_path, formats=("png",))}
+    names = {p.stem for p in figures.save_all(loaded, tmp_path, formats=("png",))}
     assert names == {"pace", "shot_lengths", "shot_graph"}
 
 
 def test_import_cutrate_does_not_load_matplotlib():
-    code = "import sys, cutrate, cutrate.exports; print('matplotlib' in sys.modules)"
+    code = "import sys, cutrate, cutrate.report.exports, cutrate.report.html; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent)
     assert out.stdout.strip() == "False"
@@ -156,3 +157,10 @@ def test_season_plots_return_artists_on_given_axes():
     bars = plot.season_bars(results, ax=ax2)
     assert mesh.axes is ax1 and len(bars.patches) == 3
     assert mesh.get_array().shape[0] == 3
+
+
+def test_cutrate_plot_is_there_after_a_plain_import():
+    code = ("import sys, cutrate; assert 'matplotlib' not in sys.modules; "
+            "assert callable(cutrate.plot.compare) and callable(cutrate.plot.pace); "
+            "assert 'matplotlib' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cutrate import cli
-from cutrate.samples import Cut, ShotSpec, render_clip
+from cutrate.testing.clips import Cut, ShotSpec, render_clip
 
 EXTRAS = {"report.html", "cuts.edl", "summary.md", "pace.png", "pace.svg", "shot_lengths.png", "shot_graph.png",
           "score_trace.png"}
@@ -48,9 +48,9 @@ def test_analyze_without_extras(clips, tmp_path):
 def test_report_rerenders_without_analysing(clips, tmp_path, monkeypatch):
     args = ["analyze", *map(str, clips), "-o", str(tmp_path), "--no-cache", "--no-plots", "--no-html", "--no-exports"]
     assert CliRunner().invoke(cli.main, args).exit_code == 0
-    import cutrate.features
+    import cutrate.analysis.features
 
-    monkeypatch.setattr(cutrate.features, "compute", lambda *a, **k: pytest.fail("analysed again"))
+    monkeypatch.setattr(cutrate.analysis.features, "compute", lambda *a, **k: pytest.fail("analysed again"))
     r = CliRunner().invoke(cli.main, ["report", str(tmp_path)])
     assert r.exit_code == 0, r.output
     names = {p.name for p in (tmp_path / "ep1").iterdir()}

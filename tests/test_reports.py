@@ -15,8 +15,11 @@ import numpy as np
 import pytest
 
 import cutrate
-from cutrate import exports, htmlreport, report
-from cutrate.samples import Dissolve, FadeOutIn, FlashCut, ShotSpec, render_clip
+from cutrate import _fmt, settings
+from cutrate.report import exports
+from cutrate.report import html as htmlreport
+from cutrate.report import writers as report
+from cutrate.testing.clips import Dissolve, FadeOutIn, FlashCut, ShotSpec, render_clip
 from cutrate.types import Transition, VideoInfo
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -172,7 +175,7 @@ def test_otio_missing_is_skipped(result, tmp_path, monkeypatch):
 
 def test_markdown_summary(result, tmp_path):
     text = exports.write_markdown(result, tmp_path, max_transitions=2).read_text()
-    assert exports.peak_sentence(result.summary.peak) in text
+    assert _fmt.peak_sentence(result.summary.peak) in text
     assert f"| shots | {result.summary.shots} |" in text
     assert text.count("| cut |") + text.count("| dissolve |") + text.count("| fade |") + text.count("| flash |") == 2
     assert f"and {len(result.transitions) - 2} more" in text
@@ -207,9 +210,9 @@ def test_report_html_is_self_contained(result, report_dir):
     images = re.findall(r'<img src="(data:image/(png|jpeg);base64,[A-Za-z0-9+/=]+)"', text)
     assert sum(kind == "png" for _, kind in images) == 4  # pace, shot lengths, shot graph, score trace
     peak_shots = [s for s in result.shots if s.end > result.summary.peak.start and s.start < result.summary.peak.end]
-    low = [t for t in result.transitions if t.confidence < htmlreport.REVIEW_CONFIDENCE]
+    low = [t for t in result.transitions if t.confidence < settings.REVIEW_CONFIDENCE]
     assert sum(kind == "jpeg" for _, kind in images) == len(peak_shots) + 2 * len(low)
-    assert exports.peak_sentence(result.summary.peak) in text
+    assert _fmt.peak_sentence(result.summary.peak) in text
     assert f"cutrate {cutrate.__version__}" in text and "detect.threshold" in text
     for key in ("ASL", "MSL", "CV", "Lognormal", "Lag-1 autocorrelation", "Peak, 10 s window"):
         assert key in text
@@ -245,6 +248,7 @@ def test_index_links_every_report(result, report_dir, tmp_path):
     assert "data:image/png;base64," in text and not re.search(r"https?://", text)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless browser test needs /usr/bin/chromium "
                     "(Debian: apt-get install chromium)")
 def test_report_renders_in_headless_chromium(report_dir, tmp_path):

@@ -6,12 +6,11 @@ times still right) or a one-line error naming the file and the reason with exit
 code 1 -- never a traceback, never a hang.  The corpus is generated here (PyAV
 encodes, numpy draws) and never committed; ``docs/robustness.md`` tabulates it.
 
-Also: the watchdog (:mod:`cutrate.watchdog`) and Ctrl-C on ``cutrate analyze``.
+Also: the watchdog (:mod:`cutrate.batch.watchdog`) and Ctrl-C on ``cutrate analyze``.
 """
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import re
@@ -29,8 +28,12 @@ import pytest
 from click.testing import CliRunner
 
 import cutrate
+import cutrate.io.video
 from cutrate import cli
-from cutrate.decode import VideoReader
+from cutrate.io.video.writer import write_audio, write_video
+from cutrate.testing.blocks import block_clip, block_frame
+from cutrate.testing.damage import damage
+from cutrate.io.video import VideoReader
 from cutrate.errors import DecodeError
 
 FPS = 24
@@ -42,92 +45,23 @@ POSIX = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pr
 
 # --------------------------------------------------------------------------- the corpus
 def frame_rgb(i: int, size: tuple[int, int] = SIZE, shot: int = SHOT, look: int = 0) -> np.ndarray:
-    """Frame ``i``: a new smooth random picture every ``shot`` frames, a moving bar within."""
-    import cv2
-
-    w, h = size
-    rng = np.random.default_rng(look * 1000 + i // shot)
-    base = rng.integers(0, 256, (h // 8 + 1, w // 8 + 1, 3)).astype(np.uint8)
-    img = cv2.resize(base, (w, h), interpolation=cv2.INTER_LINEAR)
-    x = (i * 3) % max(1, w - 8)
-    img[:, x : x + 6] = 255 - img[:, x : x + 6]
-    return np.ascontiguousarray(img)
+    return block_frame(i, size, shot, look)
 
 
 def encode(path: Path, n: int = 48, *, size: tuple[int, int] = SIZE, codec: str = "libx264",
-           pix_fmt: str = "yuv420p", fmt: str | None = None, pts: list[int] | None = None,
-           time_base: Fraction | None = None, options: dict[str, str] | None = None, rotation: int | None = None,
-           audio_tracks: int = 0, shot: int = SHOT, look: int = 0) -> Path:
-    """Encode a synthetic clip with PyAV (cuts every ``shot`` frames) and return ``path``."""
-    import av
-
-    w, h = size
-    with av.open(str(path), "w", format=fmt) as c:
-        s = c.add_stream(codec, rate=FPS)
-        s.width, s.height, s.pix_fmt = w, h, pix_fmt
-        s.options = {"preset": "ultrafast", **(options or {})} if codec.startswith("libx26") else dict(options or {})
-        if time_base is not None:
-            s.time_base = s.codec_context.time_base = time_base
-        if rotation is not None:
-            s.set_display_rotation(rotation)
-        tracks = [c.add_stream("aac", rate=48000) for _ in range(audio_tracks)]
-        for i in range(n):
-            f = av.VideoFrame.from_ndarray(frame_rgb(i, size, shot, look), format="rgb24")
-            f.pts = i if pts is None else pts[i]
-            if time_base is not None:
-                f.time_base = time_base
-            c.mux(s.encode(f))
-        c.mux(s.encode(None))
-        for k, a in enumerate(tracks):
-            _encode_tone(c, a, n / FPS, 220.0 * (k + 1))
-    return path
-
-
-def _encode_tone(container, stream, seconds: float, hz: float, rate: int = 48000, chunk: int = 1024) -> None:
-    import av
-
-    t = np.arange(int(rate * seconds)) / rate
-    data = (0.2 * np.sin(2 * np.pi * hz * t)).astype(np.float32)[None]
-    for j in range(0, data.shape[1], chunk):
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(data[:, j : j + chunk]), format="fltp", layout="mono")
-        frame.sample_rate, frame.pts = rate, j
-        container.mux(stream.encode(frame))
-    container.mux(stream.encode(None))
+           options: dict[str, str] | None = None, shot: int = SHOT, look: int = 0, **kw) -> Path:
+    """A block clip (cuts every ``shot`` frames) at FPS; libx264 clips encode at preset ultrafast."""
+    opts = {"preset": "ultrafast", **(options or {})} if codec.startswith("libx26") else dict(options or {})
+    return block_clip(path, n, size=size, shot=shot, look=look, fps=FPS, codec=codec, options=opts, **kw)
 
 
 def audio_only(path: Path, seconds: float = 1.0) -> Path:
-    import av
-
-    with av.open(str(path), "w") as c:
-        _encode_tone(c, c.add_stream("aac", rate=48000), seconds, 440.0)
-    return path
+    return write_audio(path, seconds)
 
 
 def audio_with_cover(path: Path) -> Path:
     """An MP3 with cover art: FFmpeg shows the picture as a video stream marked attached_pic."""
-    import av
-
-    with av.open(str(path), "w", format="mp3") as c:
-        a = c.add_stream("libmp3lame", rate=48000)
-        v = c.add_stream("mjpeg", rate=1)
-        v.width, v.height, v.pix_fmt = 64, 64, "yuvj420p"
-        v.disposition = av.stream.Disposition.attached_pic
-        pic = av.VideoFrame.from_ndarray(frame_rgb(0, (64, 64)), format="rgb24")
-        pic.pts = 0
-        c.mux(v.encode(pic))
-        c.mux(v.encode(None))
-        _encode_tone(c, a, 1.0, 440.0, chunk=1152)
-    return path
-
-
-def damage(src: Path, dst: Path, *, at: float, length: float, fill: str = "garbage") -> Path:
-    """Copy ``src`` with ``length`` (fraction of the size) bytes at ``at`` overwritten."""
-    data = bytearray(src.read_bytes())
-    a, n = int(len(data) * at), int(len(data) * length)
-    rng = np.random.default_rng(5)
-    data[a : a + n] = rng.integers(0, 256, n, dtype=np.uint8).tobytes() if fill == "garbage" else bytes(n)
-    dst.write_bytes(bytes(data))
-    return dst
+    return write_audio(path, 1.0, cover=frame_rgb(0, (64, 64)))
 
 
 @pytest.fixture(scope="module")
@@ -252,9 +186,10 @@ def test_bad_input_raises_decode_error_from_the_api(corpus, kind):
         cutrate.analyze(corpus[kind], use_cache=False)
     assert info.value.path == str(corpus[kind]) and ERRORS[kind] in info.value.reason
     with pytest.raises(DecodeError):
-        cutrate.decode.probe(corpus[kind])
+        cutrate.io.video.probe(corpus[kind])
 
 
+@pytest.mark.slow
 def test_one_run_over_everything_keeps_the_good_and_names_the_bad(corpus, tmp_path):
     good = ["trunc_mkv", "garbage_mp4", "vfr"]
     bad = ["missing", "empty_dir", "zero", "text", "png", "audio", "trunc_mp4"]
@@ -341,7 +276,7 @@ def test_odd_dimensions(corpus, kind):
 
 
 def test_ten_bit_is_read_directly_and_matches_eight_bit(corpus):
-    from cutrate.decode import _layout
+    from cutrate.io.video.pixels import _layout
 
     assert _layout("yuv420p10le") == (2, 2) and _layout("yuv420p") == (2, 0) and _layout("rgb24") is None
     r = cutrate.analyze(corpus["ten_bit"], use_cache=False)
@@ -416,7 +351,7 @@ def test_path_with_spaces_and_non_ascii(corpus, tmp_path):
 
 # --------------------------------------------------------------------------- timestamps in detail
 def test_clock_handles_stray_resets_and_missing_timestamps():
-    from cutrate.decode import _Clock
+    from cutrate.io.video.clock import Clock as _Clock
 
     notes: list[str] = []
     clock = _Clock(0.04, 10.0, notes.append)
@@ -437,7 +372,7 @@ def test_clock_handles_stray_resets_and_missing_timestamps():
 
 
 def test_clock_ignores_timestamps_that_are_not_credible():
-    from cutrate.decode import _Clock
+    from cutrate.io.video.clock import Clock as _Clock
 
     notes: list[str] = []
     t = _Clock(1 / 25, 3600.0, notes.append).times(np.arange(10) * 1e-9, 0, np.nan)
@@ -534,7 +469,7 @@ def decode_then_think(path: str, seconds: float) -> int:
 
 @pytest.fixture(scope="module")
 def dog():
-    from cutrate.watchdog import Watchdog
+    from cutrate.batch.watchdog import Watchdog
 
     with Watchdog() as w:
         yield w
@@ -547,7 +482,7 @@ def test_watchdog_returns_results_and_reuses_its_process(dog):
 
 
 def test_watchdog_kills_a_stalled_call_and_names_the_file(dog):
-    from cutrate.watchdog import DecoderStalled
+    from cutrate.batch.watchdog import DecoderStalled
 
     dog.run(adder, 1, 1)  # started and warm
     t0 = time.monotonic()
@@ -561,7 +496,7 @@ def test_watchdog_kills_a_stalled_call_and_names_the_file(dog):
 
 
 def test_watchdog_stall_clock_pauses_after_the_decoder_closes_its_file(corpus, dog):
-    from cutrate.watchdog import DecoderTimeout
+    from cutrate.batch.watchdog import DecoderTimeout
 
     dog.run(decode_then_think, str(corpus["plain"]), 0.0)  # warm: PyAV and OpenCV imported
     assert dog.run(decode_then_think, str(corpus["plain"]), 1.0, stall_s=0.3) == 48
@@ -570,7 +505,7 @@ def test_watchdog_stall_clock_pauses_after_the_decoder_closes_its_file(corpus, d
 
 
 def test_watchdog_timeout_stops_a_call_that_never_ends(dog):
-    from cutrate.watchdog import DecoderTimeout
+    from cutrate.batch.watchdog import DecoderTimeout
 
     with pytest.raises(DecoderTimeout, match=r"busy\.mp4: not finished after 0\.5 s"):
         dog.run(busy, "busy.mp4", stall_s=5, timeout_s=0.5, progress=lambda d, t: None)
@@ -578,7 +513,7 @@ def test_watchdog_timeout_stops_a_call_that_never_ends(dog):
 
 @POSIX
 def test_watchdog_passes_errors_back(dog):
-    from cutrate.watchdog import DecoderCrashed
+    from cutrate.batch.watchdog import DecoderCrashed
 
     with pytest.raises(DecodeError) as info:
         dog.run(failing, "x.mp4", "decode")
@@ -593,7 +528,7 @@ def test_watchdog_passes_errors_back(dog):
 def test_watchdog_errors_survive_pickling():
     import pickle
 
-    from cutrate.watchdog import DecoderCrashed, DecoderStalled, DecoderTimeout, RemoteError
+    from cutrate.batch.watchdog import DecoderCrashed, DecoderStalled, DecoderTimeout, RemoteError
 
     for exc in (DecoderStalled("a.mp4", 60, 12), DecoderTimeout("a.mp4", 600, 7), DecoderCrashed("a.mp4", -11, 3),
                 RemoteError("x.Y", "boom")):
@@ -613,7 +548,7 @@ def test_watchdog_runs_analyze_with_progress(corpus, dog):
 
 @POSIX
 def test_ctrl_c_in_the_parent_ends_the_child():
-    from cutrate.watchdog import Watchdog
+    from cutrate.batch.watchdog import Watchdog
 
     with Watchdog() as w:
         assert w.run(adder, 0, 0) == 0
@@ -632,36 +567,17 @@ def test_ctrl_c_in_the_parent_ends_the_child():
 @pytest.fixture(scope="module")
 def batch_folder(tmp_path_factory) -> Path:
     """Three small clips and a bigger one (a couple of seconds), analysed in name order."""
-    import av
-
     d = tmp_path_factory.mktemp("batch")
     for i in range(3):
         encode(d / f"a{i}.mp4")
     frames = [frame_rgb(i) for i in range(48)]
-    with av.open(str(d / "z_big.mp4"), "w") as c:
-        s = c.add_stream("libx264", rate=FPS)
-        s.width, s.height, s.pix_fmt, s.options = *SIZE, "yuv420p", {"preset": "ultrafast"}
-        for i in range(4000):
-            f = av.VideoFrame.from_ndarray(frames[i % 48], format="rgb24")
-            f.pts = i
-            c.mux(s.encode(f))
-        c.mux(s.encode(None))
+    write_video(d / "z_big.mp4", (frames[i % 48] for i in range(4000)), fps=FPS, options={"preset": "ultrafast"})
     return d
 
 
-def _batch_ignores_sigint() -> bool:
-    from cutrate import batch
-
-    return "ignore_sigint" in inspect.getsource(batch)
-
-
+@pytest.mark.slow
 @POSIX
-@pytest.mark.parametrize("jobs", [
-    "1",
-    pytest.param("2", marks=pytest.mark.xfail(not _batch_ignores_sigint(), strict=True, reason=(
-        "pool workers print a KeyboardInterrupt traceback until batch.py ignores SIGINT in them "
-        "(patch in docs/robustness.md)"))),
-])
+@pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_keeps_finished_results_and_says_how_to_resume(batch_folder, tmp_path, jobs):
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

@@ -1,4 +1,4 @@
-"""Tests for the synthetic clip generator :mod:`cutrate.samples`."""
+"""Tests for the synthetic clip generator :mod:`cutrate.testing.clips`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cutrate import samples
-from cutrate.samples import (
+from cutrate.testing import clips as samples
+from cutrate.testing.clips import (
     Cut,
     Dissolve,
     FadeOutIn,
@@ -127,7 +127,7 @@ def test_truth_file_matches_spec(tiny: tuple[Path, Truth, np.ndarray, list[float
 
 
 def test_truth_file_reads_with_project_reader(tiny: tuple[Path, Truth, np.ndarray, list[float]]) -> None:
-    evaluate = pytest.importorskip("cutrate.evaluate")
+    evaluate = pytest.importorskip("cutrate.eval")
     path, truth, _, _ = tiny
     rows = evaluate.read_truth_tsv(path.with_name("tiny.mp4.transitions.tsv"))
     assert [(r.kind, r.start_frame, r.end_frame, r.note) for r in rows] == [
@@ -240,8 +240,8 @@ def test_committed_samples_match_generator() -> None:
 
 
 def test_import_is_lazy() -> None:
-    src = str(Path(samples.__file__).resolve().parents[1])
-    code = ("import sys, cutrate, cutrate.samples; "
+    src = str(Path(samples.__file__).resolve().parents[2])
+    code = ("import sys, cutrate, cutrate.testing.clips; "
             "assert 'av' not in sys.modules and 'cv2' not in sys.modules")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, os.environ.get("PYTHONPATH", "")])}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)

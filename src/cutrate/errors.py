@@ -22,3 +22,7 @@ class DecodeError(CutrateError):
 
     def __reduce__(self):
         return type(self), (self.path, self.reason)
+
+
+class InputError(CutrateError):
+    """A path the user named cannot be used (no such file, nothing in a folder)."""

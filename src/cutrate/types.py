@@ -2,22 +2,40 @@
 
 Every record is a frozen dataclass; arrays inside them are never modified by the
 library after construction.  Times are float seconds, frame indices are ints.
+This module imports nothing from cutrate: every layer may use it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, cast
 
 import numpy as np
 
 TransitionKind = Literal["cut", "dissolve", "fade", "flash"]
-TRANSITION_KINDS: tuple[str, ...] = ("cut", "dissolve", "fade", "flash")
+TRANSITION_KINDS: tuple[TransitionKind, ...] = ("cut", "dissolve", "fade", "flash")
+
+#: Frame rate assumed where a stream declares none (nor a usable timestamp).
+DEFAULT_FPS = 25.0
+
+
+def _r(x: float | None, digits: int = 6) -> float | None:
+    """``x`` rounded for JSON, None when missing or not finite."""
+    if x is None:
+        return None
+    x = float(x)
+    return None if not math.isfinite(x) else round(x, digits)
+
+
+def _num(x: Any) -> float:
+    """A JSON number back as float (None reads as NaN)."""
+    return math.nan if x is None else float(x)
 
 
 @dataclass(frozen=True)
 class VideoInfo:
-    """What :func:`cutrate.decode.probe` learns about a video file.
+    """What the decoder learns about a video file.
 
     ``frames`` is the number of decoded frames (exact after a full decode, the
     container's estimate before).  ``duration_s`` runs from the first frame's
@@ -34,8 +52,26 @@ class VideoInfo:
     start_time: float = 0.0
     identity: str = ""
 
+    @property
+    def frame_rate(self) -> float:
+        """``fps``, or :data:`DEFAULT_FPS` when unknown."""
+        return self.fps or DEFAULT_FPS
+
+    @property
+    def end_time(self) -> float:
+        """When the last frame stops being shown, in seconds."""
+        return self.start_time + self.duration_s
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> VideoInfo:
+        return cls(
+            path=d["path"], duration_s=d["duration_s"], fps=d["fps"], frames=d["frames"], width=d["width"],
+            height=d["height"], codec=d.get("codec", ""), start_time=d.get("start_time", 0.0),
+            identity=d.get("identity", ""),
+        )
 
 
 @dataclass(frozen=True)
@@ -48,7 +84,7 @@ class Transition:
     ``time`` is the timestamp of ``frame`` in seconds.
     """
 
-    kind: str
+    kind: TransitionKind
     frame: int
     time: float
     start_frame: int
@@ -64,6 +100,11 @@ class Transition:
             "end_frame": int(self.end_frame),
             "confidence": round(float(self.confidence), 4),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Transition:
+        return cls(cast(TransitionKind, d["kind"]), int(d["frame"]), float(d["time"]), int(d["start_frame"]),
+                   int(d["end_frame"]), float(d["confidence"]))
 
 
 @dataclass(frozen=True)
@@ -96,6 +137,10 @@ class Shot:
             "duration": round(float(self.duration), 6),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Shot:
+        return cls(int(d["start_frame"]), int(d["end_frame"]), float(d["start"]), float(d["end"]))
+
 
 @dataclass(frozen=True)
 class Peak:
@@ -113,6 +158,10 @@ class Peak:
             "start": round(float(self.start), 6),
             "end": round(float(self.end), 6),
         }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Peak:
+        return cls(float(d["window_s"]), int(d["count"]), float(d["start"]), float(d["end"]))
 
 
 @dataclass(frozen=True)
@@ -133,10 +182,57 @@ class Timeline:
             "cuts_per_minute": [round(float(c), 6) for c in self.cuts_per_minute],
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Timeline:
+        return cls(float(d["window_s"]), float(d["hop_s"]), np.array(d["times"], float),
+                   np.array(d["cuts_per_minute"], float))
+
+
+@dataclass(frozen=True)
+class Lognormal:
+    """Salt's lognormal fit of shot lengths: mean ``mu`` and standard deviation
+    ``sigma`` of the natural log of the lengths; ``median_s = exp(mu)``.  All None
+    with fewer than two shots."""
+
+    mu: float | None = None
+    sigma: float | None = None
+    median_s: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"mu": _r(self.mu), "sigma": _r(self.sigma), "median_s": _r(self.median_s)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any] | None) -> Lognormal:
+        d = d or {}
+        return cls(d.get("mu"), d.get("sigma"), d.get("median_s"))
+
+
+@dataclass(frozen=True)
+class TimeSlice:
+    """One of the equal-time parts of a video, with the ASL of the shots starting in it."""
+
+    start: float
+    end: float
+    shots: int
+    asl_s: float | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": _r(self.start), "end": _r(self.end), "shots": int(self.shots), "asl_s": _r(self.asl_s)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TimeSlice:
+        return cls(float(d["start"]), float(d["end"]), int(d["shots"]), d.get("asl_s"))
+
 
 @dataclass(frozen=True)
 class Summary:
-    """Headline statistics of one analysis (seconds throughout)."""
+    """Headline statistics of one analysis (seconds throughout).
+
+    ASL is the mean shot length, MSL the median, SD the sample standard deviation
+    and CV = SD / ASL; ``peak`` is the headline window, ``peaks`` the peak for each
+    of the summary's window lengths; ``parts`` (``segments`` in ``analysis.json``)
+    are the equal-time parts of the video.
+    """
 
     duration_s: float
     shots: int
@@ -147,14 +243,17 @@ class Summary:
     cv: float
     cuts_per_minute: float
     peak: Peak
-    extra: dict[str, Any] = field(default_factory=dict)
+    peaks: tuple[Peak, ...] = ()
+    lognormal: Lognormal = field(default_factory=Lognormal)
+    autocorrelation_lag1: float | None = None
+    parts: tuple[TimeSlice, ...] = ()
 
     @property
     def transition_count(self) -> int:
         return int(sum(self.transitions.values()))
 
     def to_dict(self) -> dict[str, Any]:
-        d = {
+        return {
             "duration_s": round(float(self.duration_s), 6),
             "shots": int(self.shots),
             "transitions": dict(self.transitions),
@@ -165,11 +264,49 @@ class Summary:
             "cv": _r(self.cv),
             "cuts_per_minute": _r(self.cuts_per_minute),
             "peak": self.peak.to_dict(),
+            "peaks": [p.to_dict() for p in self.peaks],
+            "lognormal": self.lognormal.to_dict(),
+            "autocorrelation_lag1": _r(self.autocorrelation_lag1),
+            "segments": [p.to_dict() for p in self.parts],
         }
-        d.update(self.extra)
-        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Summary:
+        return cls(
+            duration_s=float(d["duration_s"]), shots=int(d["shots"]), transitions=dict(d["transitions"]),
+            asl_s=_num(d["asl_s"]), msl_s=_num(d["msl_s"]), sd_s=_num(d["sd_s"]), cv=_num(d.get("cv")),
+            cuts_per_minute=_num(d["cuts_per_minute"]), peak=Peak.from_dict(d["peak"]),
+            peaks=tuple(Peak.from_dict(p) for p in d.get("peaks") or ()),
+            lognormal=Lognormal.from_dict(d.get("lognormal")),
+            autocorrelation_lag1=d.get("autocorrelation_lag1"),
+            parts=tuple(TimeSlice.from_dict(p) for p in d.get("segments") or ()),
+        )
 
 
-def _r(x: float) -> float | None:
-    x = float(x)
-    return None if not np.isfinite(x) else round(x, 6)
+@dataclass(frozen=True)
+class Features:
+    """Per-frame features of one video; the arrays are defined in
+    :mod:`cutrate.analysis.features`.  All arrays have length ``n`` = number of
+    decoded frames."""
+
+    info: VideoInfo
+    times: np.ndarray
+    score: np.ndarray
+    score2: np.ndarray
+    color_change: np.ndarray
+    hist_diff: np.ndarray
+    luma_mean: np.ndarray
+    luma_std: np.ndarray
+    thumb_y: np.ndarray
+    thumb_uv: np.ndarray
+    warnings: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    #: The per-frame arrays, in the order they are stored.
+    ARRAYS: ClassVar[tuple[str, ...]] = (
+        "times", "score", "score2", "color_change", "hist_diff", "luma_mean", "luma_std", "thumb_y", "thumb_uv",
+    )
+
+    @property
+    def n(self) -> int:
+        return int(self.times.shape[0])

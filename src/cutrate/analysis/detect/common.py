@@ -1,0 +1,132 @@
+"""What the detectors share: thumbnail comparisons, masks of runs, small maths.
+
+The thumbnails (``features.thumb_y``, 32x18 luma, and ``thumb_uv``, 16x9 chroma)
+let the detectors compare frames far apart without decoding again.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ...settings import DetectSettings
+from ...types import Features, Transition, TransitionKind
+from ..kernels import block_dissimilarities, block_dissimilarity, block_histograms, color_change
+
+#: Blocks (rows, columns) and largest shift (x, y) in pixels for thumbnail comparisons.
+THUMB_GRID = (3, 4)
+THUMB_SHIFTS = (2, 2)
+#: Structural distance below which two frames show the same picture: a flash or an
+#: occlusion that returns to its shot, a fade between two views of one shot.
+SAME_PICTURE = 0.30
+#: "Things moved" needs colours even closer than ``moved_color`` when frames are
+#: compared across an event rather than frame to frame.
+MOVED_ACROSS_EVENT = 0.5
+#: A 6x8 grid of thumbnail blocks, and the mean absolute luma difference (0..255)
+#: below which a block did not change, for the static share of a picture.
+STATIC_GRID = (6, 8)
+STATIC_LEVEL = 3.0
+
+
+def rolling_median_excluding(x: np.ndarray, half: int) -> np.ndarray:
+    """Median of ``x[t-half : t+half+1]`` without ``x[t]`` itself, edges shrunk."""
+    n = x.shape[0]
+    if n == 0:
+        return x.copy()
+    pad = np.pad(x.astype(np.float64), half, mode="constant", constant_values=np.nan)
+    win = np.lib.stride_tricks.sliding_window_view(pad, 2 * half + 1)
+    win = np.delete(win, half, axis=1)
+    with np.errstate(all="ignore"):
+        med = np.nanmedian(win, axis=1) if half > 0 else np.zeros(n)
+    return np.nan_to_num(med, nan=0.0)
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (start, end) index pairs of the True runs in ``mask``."""
+    if mask.size == 0:
+        return []
+    m = np.concatenate([[False], mask, [False]]).astype(np.int8)
+    d = np.diff(m)
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist()))
+
+
+def static_between(a: np.ndarray, b: np.ndarray) -> float:
+    """Share of a :data:`STATIC_GRID` of thumbnail blocks that is the same in ``a``
+    and ``b`` (after removing a global brightness change): the still background of
+    a shot in which only some things move."""
+    d = b.astype(np.float32) - a.astype(np.float32)
+    d -= np.median(d)
+    h, w = d.shape
+    gy, gx = STATIC_GRID
+    bh, bw = h // gy, w // gx
+    blocks = np.abs(d[: gy * bh, : gx * bw]).reshape(gy, bh, gx, bw).mean(axis=(1, 3))
+    return float((blocks < STATIC_LEVEL).mean())
+
+
+class Thumbs:
+    """Thumbnail access with a pairwise dissimilarity for frames far apart."""
+
+    def __init__(self, feats: Features) -> None:
+        self.y = feats.thumb_y
+        self.uv = feats.thumb_uv
+        self.n = feats.n
+
+    def dis(self, i: int, j: int) -> float:
+        """Structural dissimilarity of frames ``i`` and ``j`` (0..1)."""
+        a = self.y[i][None].astype(np.float32)
+        b = self.y[j][None].astype(np.float32)
+        return float(block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)[0])
+
+    def moved_only(self, i: int, j: int, s: DetectSettings) -> bool:
+        """Whether frame j shows the same scene as frame i with things moved: all its
+        colours found nearby and part of the picture unchanged."""
+        hist = block_histograms(*self._yuv([i, j]))
+        cc = float(color_change(hist[1:], hist[:1])[0])
+        return cc < MOVED_ACROSS_EVENT * s.moved_color and static_between(self.y[i], self.y[j]) >= s.moved_static
+
+    def _yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        y = self.y[idx]
+        uv = self.uv[idx].repeat(2, axis=2).repeat(2, axis=3)[:, :, : y.shape[1], : y.shape[2]]
+        return y, uv[:, 0], uv[:, 1]
+
+    def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:
+        """Block dissimilarities of frame ``i`` against each of frames ``first..last``."""
+        b = self.y[first : last + 1].astype(np.float32)
+        a = np.broadcast_to(self.y[i].astype(np.float32), b.shape)
+        return block_dissimilarities(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
+
+
+class Found:
+    """The transitions found so far and the frames taken by them and by in-shot
+    events (flashes, occlusions, leaders), which later detectors leave alone.
+
+    ``taken`` marks frames inside a transition (with one frame of margin) or an
+    event; ``events`` marks fades, flashes, leaders and occlusions only: no dissolve
+    may overlap those.
+    """
+
+    def __init__(self, features: Features) -> None:
+        self.n = features.n
+        self.times = features.times
+        self.transitions: list[Transition] = []
+        self.taken = np.zeros(self.n, bool)
+        self.events = np.zeros(self.n, bool)
+
+    def add(self, kind: TransitionKind, frame: int, start: int, end: int, confidence: float) -> None:
+        frame = min(max(frame, 0), self.n - 1)
+        conf = float(min(max(confidence, 0.0), 1.0))
+        self.transitions.append(Transition(kind, frame, float(self.times[frame]), int(start), int(end), conf))
+        self.taken[max(0, start - 1) : min(self.n, end + 2)] = True
+
+    def mark(self, start: int, end: int, *, event: bool = False) -> None:
+        """Frames ``start..end`` are taken (and, with ``event``, an in-shot event)."""
+        self.taken[start : end + 1] = True
+        if event:
+            self.events[start : end + 1] = True

@@ -1,0 +1,208 @@
+"""Dissolves: spans whose frames are linear mixes of the frames at both ends.
+
+A span of frames that are each a linear mix of the frame before the span and the
+frame after it, joining two different shots, is one ``dissolve``.  Pans, zooms and
+moving objects are not linear mixes; a glow or a title fading in over a shot
+leaves part of the picture unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...settings import DetectSettings
+from ...types import Features, Transition
+from ..kernels import block_dissimilarities
+from .common import THUMB_GRID, THUMB_SHIFTS, sigmoid
+
+#: Dissolve centres per step: memory stays flat whatever the length.
+CHUNK = 1024
+#: Window half-lengths tried between the shortest and longest dissolve.
+HALF_LENGTHS = 7
+#: Ends of a window must differ by this mean absolute level (0..255) to be a mix of two pictures.
+MIN_END_CONTRAST = 10.0
+#: Windows whose mix error is within NEAR_FIT of ``dissolve_fit`` are accepted when
+#: their median error is below MEDIAN_FIT (moving objects spoil a few pixels of a
+#: real dissolve; a pan or a zoom spoils them all).
+NEAR_FIT = 0.07
+MEDIAN_FIT = 0.08
+#: No frame inside a dissolve may change as much as a cut does (structural score).
+MAX_STEP = 0.50
+#: Windows closer than this many frames are one dissolve.
+MERGE_GAP = 3
+#: ``alpha`` (0 = old shot, 1 = new shot) between these bounds is "mixing".
+ALPHA_EDGE = 0.08
+#: Largest departure of ``alpha`` from monotone growth.
+MAX_WOBBLE = 0.25
+#: Brightness may stray this share of the ends' difference plus LUMA_SLACK levels
+#: beyond the range of the ends (flashes overshoot).
+LUMA_SHARE = 0.25
+LUMA_SLACK = 6.0
+#: The ends must differ structurally by MIN_CHANGE on average, and at least
+#: CHANGED_SHARE of the blocks by CHANGED_BLOCK: the whole picture is replaced.
+MIN_CHANGE = 0.30
+CHANGED_BLOCK = 0.2
+CHANGED_SHARE = 0.7
+#: Confidence: the product of sigmoids of the fit margin, the structural change and
+#: the monotony, in these units (WOBBLE_OK is the wobble of a confident dissolve).
+FIT_UNIT = 0.03
+CHANGE_UNIT = 0.05
+WOBBLE_OK = 0.15
+WOBBLE_UNIT = 0.03
+
+
+def thumb_vectors(features: Features, idx: np.ndarray) -> np.ndarray:
+    """Thumbnail luma and chroma of frames ``idx`` as float vectors, shape (len, 864)."""
+    k = idx.shape[0]
+    return np.concatenate(
+        [features.thumb_y[idx].reshape(k, -1), features.thumb_uv[idx].reshape(k, -1)], axis=1
+    ).astype(np.float32)
+
+
+class _Window:
+    """Thumbnail vectors of frames ``base ..`` as float, indexed by frame number."""
+
+    def __init__(self, x: np.ndarray, base: int) -> None:
+        self.x = x
+        self.base = base
+
+    def __getitem__(self, idx: np.ndarray) -> np.ndarray:
+        return self.x[idx - self.base]
+
+
+def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
+    """For windows ``c - h .. c + h``: how far apart their ends are (mean absolute
+    difference, 0..255) and the relative error of the linear-mix model at the
+    middle and quarter frames (0 = a perfect dissolve; inf where the ends are too
+    alike to tell)."""
+    q = max(1, h // 2)
+    wq = 0.5 - q / (2 * h)
+    a, b = win[c - h], win[c + h]
+    dab = np.abs(a - b).mean(1)
+    rel = np.full(c.shape[0], np.inf)
+    far = np.flatnonzero(dab >= MIN_END_CONTRAST)
+    if far.size == 0:
+        return dab, rel
+    a, b, cf = a[far], b[far], c[far]
+    r_mid = np.abs(win[cf] - 0.5 * (a + b))
+    r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
+    r_q3 = np.abs(win[cf + q] - (wq * a + (1 - wq) * b))
+    denom = dab[far]
+    r = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
+    near = np.flatnonzero((r > fit) & (r <= fit + NEAR_FIT))
+    if near.size:
+        med = (
+            np.median(r_mid[near], axis=1) + np.median(r_q1[near], axis=1) + np.median(r_q3[near], axis=1)
+        ) / 3.0 / denom[near]
+        r[near] = np.where(med <= MEDIAN_FIT, fit, r[near])
+    rel[far] = r
+    return dab, rel
+
+
+def mix_span(x: np.ndarray, lo: int) -> tuple[int, int, int, float] | None:
+    """Trim a dissolve window to where the mix actually moves.
+
+    ``x`` holds the thumbnail vectors of frames ``lo..hi``.  Projects every frame on
+    the line from the first to the last: ``alpha`` runs from 0 to 1 through a
+    dissolve.  Returns the first mixed frame, the first frame at the new shot, the
+    frame where the new shot takes over (alpha crosses 0.5) and how far alpha
+    strays from monotone (0 = perfectly), or None when alpha does not progress.
+    """
+    hi = lo + x.shape[0] - 1
+    a, b = x[0], x[-1]
+    d = b - a
+    dd = float(d @ d)
+    if dd <= 0:
+        return None
+    alpha = (x - a) @ d / dd
+    wobble = float(np.max(np.maximum.accumulate(alpha) - alpha))
+    moving = np.flatnonzero((alpha > ALPHA_EDGE) & (alpha < 1.0 - ALPHA_EDGE))
+    if moving.size < 2:
+        return None
+    start = lo + int(moving[0])
+    end = min(hi, lo + int(moving[-1]) + 1)
+    take = lo + int(np.argmax(alpha >= 0.5))
+    return start, end, take, wobble
+
+
+def luma_between(luma: np.ndarray, a: int, b: int) -> bool:
+    """During a dissolve brightness moves between its ends; flashes overshoot."""
+    seg = luma[a : b + 1].astype(np.float64)
+    lo, hi = min(seg[0], seg[-1]), max(seg[0], seg[-1])
+    slack = LUMA_SHARE * (hi - lo) + LUMA_SLACK
+    return bool(seg.min() >= lo - slack and seg.max() <= hi + slack)
+
+
+def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.ndarray) -> list[tuple[int, int, float]]:
+    """Non-overlapping windows ``(lo, hi, fit error)`` that fit a linear mix, merged."""
+    fps = features.info.frame_rate
+    n = features.n
+    hmin = max(2, int(round(s.dissolve_min_s * fps / 2)))
+    hmax = max(hmin, int(round(s.dissolve_max_s * fps / 2)))
+    halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, HALF_LENGTHS)})
+    cands: list[tuple[float, int, int, float]] = []  # (fit error, centre, half, strength)
+    cum_taken = np.concatenate([[0], np.cumsum(taken)])
+    hmax_used = max(halves)
+    for c0 in range(0, n, CHUNK):
+        lo_x, hi_x = max(0, c0 - hmax_used), min(n, c0 + CHUNK + hmax_used)
+        window = _Window(thumb_vectors(features, np.arange(lo_x, hi_x)), lo_x)
+        for h in halves:
+            c = np.arange(max(c0, h), min(c0 + CHUNK, n - h))
+            if c.size == 0:
+                continue
+            c = c[~flat[c - h] & ~flat[c + h] & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)]
+            if c.size == 0:
+                continue
+            dab, rel = mix_fit(window, c, h, s.dissolve_fit)
+            ok = rel <= s.dissolve_fit
+            for i in np.flatnonzero(ok):
+                cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
+    # longest windows first: a long dissolve also fits its shorter sub-windows
+    cands.sort(key=lambda c: (-c[2], c[0]))
+    used = np.zeros(n, bool)
+    spans: list[tuple[int, int, float]] = []
+    for rel, c, h, _ in cands:
+        lo, hi = c - h, c + h
+        if used[lo : hi + 1].any():
+            continue
+        if features.score[lo + 1 : hi + 1].max() >= MAX_STEP:
+            continue
+        used[lo : hi + 1] = True
+        spans.append((lo, hi, rel))
+    spans.sort()
+    merged: list[list] = []
+    for lo, hi, rel in spans:
+        if merged and lo <= merged[-1][1] + MERGE_GAP:
+            merged[-1][1] = max(merged[-1][1], hi)
+            merged[-1][2] = min(merged[-1][2], rel)
+        else:
+            merged.append([lo, hi, rel])
+    return [(lo, hi, rel) for lo, hi, rel in merged]
+
+
+def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray) -> list[Transition]:
+    """The dissolves of a video, avoiding the frames marked in ``events``."""
+    found: list[Transition] = []
+    for lo, hi, rel in _windows(features, s, events, flat):
+        span = mix_span(thumb_vectors(features, np.arange(lo, hi + 1)), lo)
+        if span is None:
+            continue
+        a, b, c, wobble = span
+        if wobble > MAX_WOBBLE or not luma_between(features.luma_mean, a, b):
+            continue
+        blocks = block_dissimilarities(
+            features.thumb_y[a][None].astype(np.float32), features.thumb_y[b][None].astype(np.float32),
+            grid=THUMB_GRID, shifts=THUMB_SHIFTS,
+        )[0]
+        structural = float(blocks.mean())
+        # a dissolve replaces the whole picture; a glow fading or a title fading in
+        # over a shot leaves part of it unchanged
+        if structural < MIN_CHANGE or np.mean(blocks >= CHANGED_BLOCK) < CHANGED_SHARE:
+            continue
+        conf = (
+            sigmoid((s.dissolve_fit - rel) / FIT_UNIT)
+            * sigmoid((structural - MIN_CHANGE) / CHANGE_UNIT)
+            * sigmoid((WOBBLE_OK - wobble) / WOBBLE_UNIT)
+        )
+        found.append(Transition("dissolve", c, float(features.times[c]), a, b, conf))
+    return found

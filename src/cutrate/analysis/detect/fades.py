@@ -1,0 +1,84 @@
+"""Fades and flashes through flat frames.
+
+A run of flat black (or white) frames between two shots is one ``fade`` spanning
+the fade-out, the flat frames and the fade-in; a short bright run into a different
+shot is a ``flash``; a short run that returns to the same picture is an in-shot
+flash or a dropped frame.  Black leaders and tails at the very start or end of a
+video are not transitions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...settings import DetectSettings
+from ...types import Features
+from .common import SAME_PICTURE, Found, Thumbs, runs
+
+#: A flat frame is this dark (luma mean below) or this bright (above), 0..255.
+FLAT_DARK = 48.0
+FLAT_BRIGHT = 200.0
+#: A flat run brighter than this (mean luma) is a flash, not a fade.
+FLASH_MEAN = 128.0
+#: Longest fade-out or fade-in followed from a flat run, in seconds.
+FADE_WALK_S = 2.0
+#: Confidence of a flash cut; of a fade is FADE_CONFIDENCE plus up to FADE_DARKNESS
+#: for flat frames darker than ``flat_std``; of either when the picture after it is
+#: the one before it.
+FLASH_CONFIDENCE = 0.9
+FADE_CONFIDENCE = 0.85
+FADE_DARKNESS = 0.15
+SAME_PICTURE_CONFIDENCE = 0.6
+
+
+def flat_frames(features: Features, s: DetectSettings) -> np.ndarray:
+    """Frames of (nearly) uniform black or white, bool [shape=(n,)]."""
+    return (features.luma_std < s.flat_std) & ((features.luma_mean < FLAT_DARK) | (features.luma_mean > FLAT_BRIGHT))
+
+
+def walk_fade(std: np.ndarray, mean: np.ndarray, t: int, step: int, limit: int) -> int:
+    """Follow a fade away from the flat run while contrast keeps growing."""
+    n = std.shape[0]
+    cur = t
+    for _ in range(limit):
+        nxt = cur + step
+        if not 0 <= nxt < n:
+            break
+        if std[nxt] > std[cur] * 1.01 + 0.05 or abs(mean[nxt] - mean[cur]) > 0.5 and std[nxt] >= std[cur]:
+            cur = nxt
+        else:
+            break
+    return cur
+
+
+def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray, found: Found) -> None:
+    """Add the fades and flash cuts of the flat runs to ``found``; mark leaders,
+    tails and in-shot flashes as taken."""
+    n = features.n
+    fps = features.info.frame_rate
+    limit = round(FADE_WALK_S * fps)
+    std, mean = features.luma_std, features.luma_mean
+    for r0, r1 in runs(flat):
+        if r0 == 0 or r1 == n - 1:
+            # leader / tail: the edge of the video, not a boundary between shots
+            if r0 == 0 and r1 + 1 < n:
+                lo, hi = 0, walk_fade(std, mean, r1 + 1, +1, limit)
+            else:
+                lo, hi = walk_fade(std, mean, max(r0 - 1, 0), -1, limit), n - 1
+            found.mark(lo, hi)
+            continue
+        pre, post = r0 - 1, r1 + 1
+        length = r1 - r0 + 1
+        same = thumbs.dis(pre, post) < SAME_PICTURE
+        if length <= s.flash_frames and same:
+            found.mark(r0, post)  # a flash or dropped frame inside one shot
+            continue
+        bright = float(mean[r0 : r1 + 1].mean()) > FLASH_MEAN
+        if length <= s.flash_frames and bright:
+            found.add("flash", post, r0, post, FLASH_CONFIDENCE if not same else SAME_PICTURE_CONFIDENCE)
+            continue
+        start = walk_fade(std, mean, pre, -1, limit)
+        end = walk_fade(std, mean, post, +1, limit)
+        darkness = 1.0 - float(std[r0 : r1 + 1].max()) / max(s.flat_std, 1e-6)
+        found.add("fade", post, start, end,
+                  FADE_CONFIDENCE + FADE_DARKNESS * darkness if not same else SAME_PICTURE_CONFIDENCE)

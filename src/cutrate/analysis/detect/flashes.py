@@ -1,0 +1,88 @@
+"""Flashes and brief occlusions: a change that returns to the shot it came from.
+
+If, after 1 to ``flash_frames`` frames, the picture returns to the shot it came
+from (a lightning flash, a muzzle flash, an impact frame), or after up to
+``occlusion_s`` seconds while part of the scene stays in view (an object passing
+the lens), the event is not a transition.  A bright flash that leads into a
+*different* shot is one ``flash`` transition.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...settings import DetectSettings
+from ...types import Features
+from .common import SAME_PICTURE, Thumbs
+
+#: The picture has returned when its distance to the pre-event frame is below
+#: SAME_PICTURE and below this share of the event's own cut score.
+RETURN_SHARE = 0.5
+#: During an occlusion, a block this close to the pre-event frame (structural
+#: distance) shows the scene still in view.
+IN_VIEW = 0.15
+#: A flash is brighter than the frame before it by FLASH_RISE luma levels and at
+#: least FLASH_LUMA bright (0..255).
+FLASH_RISE = 40.0
+FLASH_LUMA = 150.0
+#: Frames between a candidate's pre-frame and its return count as a brighter event
+#: when their mean luma exceeds the pre-frame's by this much.
+BRIGHTER = 10.0
+
+
+def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings) -> int | None:
+    """The last frame of an in-shot event starting at ``t`` (a flash or an object
+    passing the lens), after which the picture returns to frame ``t - 1``; None when
+    the picture does not return."""
+    n = features.n
+    pre = t - 1
+    fps = features.info.frame_rate
+    longest = min(max(s.flash_frames, int(round(s.occlusion_s * fps))), n - 1 - t)
+    if longest < 1:
+        return None
+    # blocks of the frame before the event against every frame after it
+    blocks = thumbs.blocks_after(pre, t, t + longest)
+    back = blocks.mean(1)
+    kept = np.sort(blocks, axis=1)[:, 1] < IN_VIEW  # part of the scene still in view
+    for length in range(1, longest + 1):
+        returned = back[length] < min(SAME_PICTURE, RETURN_SHARE * score_t) or thumbs.moved_only(pre, t + length, s)
+        if not returned:
+            continue
+        # a flash may cover everything; a longer occlusion enters and leaves the
+        # picture, so its first and last frames still show part of the scene
+        # (an insert shot, A-B-A, shows none of it)
+        if length <= s.flash_frames or (kept[0] and kept[length - 1]):
+            return t + length
+        return None
+    return None
+
+
+def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings) -> bool:
+    """Whether frame ``t`` returns to the picture from before a flash of 1 to
+    ``flash_frames`` frames that ended at ``t - 1`` (the flash's own start may not
+    have been a candidate, e.g. a partial or grey flash)."""
+    for k in range(1, s.flash_frames + 1):
+        before = t - 1 - k
+        if before < 0:
+            break
+        if features.luma_mean[t - k : t].mean() < features.luma_mean[before] + BRIGHTER and k > 1:
+            continue  # not a brighter event in between
+        if (thumbs.dis(before, t) < min(SAME_PICTURE, RETURN_SHARE * float(features.score[t]))
+                or thumbs.moved_only(before, t, s)):
+            return True
+    return False
+
+
+def flash_end(luma: np.ndarray, t: int, pre: int, max_len: int) -> int | None:
+    """If frames t.. are a bright flash of at most ``max_len`` frames, the first frame after it."""
+    n = luma.shape[0]
+    base = float(luma[pre])
+    bright = max(base + FLASH_RISE, FLASH_LUMA)
+    k = t
+    while k < n and k - t < max_len and luma[k] >= bright:
+        k += 1
+    if k == t or k >= n or k - t > max_len:
+        return None
+    if luma[k] >= bright:
+        return None
+    return k

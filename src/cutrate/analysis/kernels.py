@@ -1,0 +1,183 @@
+"""Numerical kernels on small frames: the building blocks of features and detection.
+
+Pure numpy functions of stacks of frames (``shape=(n, h, w)``); nothing here knows
+about videos, files or settings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_HIST_BINS = (8, 4, 4)
+
+
+def half(x: np.ndarray) -> np.ndarray:
+    """Exact 2x2 area average of a stack of frames (odd edges dropped), uint8."""
+    n, h, w = x.shape
+    h2, w2 = h // 2, w // 2
+    s = x[:, : 2 * h2, : 2 * w2].reshape(n, h2, 2, w2, 2).astype(np.int32).sum(axis=(2, 4))
+    return np.clip((s + 2) // 4, 0, 255).astype(np.uint8)
+
+
+def histograms(y: np.ndarray, uv: np.ndarray) -> np.ndarray:
+    """Normalised joint Y/Cb/Cr histograms, shape (n, 128)."""
+    n = y.shape[0]
+    yb, ub, vb = _HIST_BINS
+    # luma subsampled 2x to the chroma grid so every pixel has all three values
+    ys = y[:, ::2, ::2][:, : uv.shape[2], : uv.shape[3]]
+    idx = (
+        (ys.astype(np.int32) * yb >> 8) * (ub * vb)
+        + (uv[:, 0].astype(np.int32) * ub >> 8) * vb
+        + (uv[:, 1].astype(np.int32) * vb >> 8)
+    ).reshape(n, -1)
+    nb = yb * ub * vb
+    idx = idx + (np.arange(n, dtype=np.int32) * nb)[:, None]
+    counts = np.bincount(idx.ravel(), minlength=n * nb).reshape(n, nb)
+    return counts / float(idx.shape[1])
+
+
+_GRID = (3, 4)
+_CBINS = 4  # per channel: 64 joint Y/Cb/Cr colours
+
+
+def block_histograms(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Joint Y/Cb/Cr colour histograms of each block of a 3x4 grid.
+
+    Parameters
+    ----------
+    y, u, v : np.ndarray [shape=(n, h, w), uint8]
+        The three planes on one pixel grid.
+
+    Returns
+    -------
+    np.ndarray [shape=(n, 12, 64), float32]
+        Counts per block and colour.
+    """
+    n, h, w = y.shape
+    by, bx = _GRID
+    hb, wb = h // by, w // bx
+    q = 256 // _CBINS
+    idx = (y[:, : hb * by, : wb * bx].astype(np.int32) // q) * (_CBINS * _CBINS)
+    idx += (u[:, : hb * by, : wb * bx].astype(np.int32) // q) * _CBINS
+    idx += v[:, : hb * by, : wb * bx].astype(np.int32) // q
+    block = (np.arange(hb * by)[:, None] // hb) * bx + (np.arange(wb * bx)[None, :] // wb)
+    nb = by * bx * _CBINS**3
+    flat = (idx + block[None] * _CBINS**3 + (np.arange(n) * nb)[:, None, None]).ravel()
+    return np.bincount(flat, minlength=n * nb).reshape(n, by * bx, _CBINS**3).astype(np.float32)
+
+
+def _neighbourhoods(h: np.ndarray) -> np.ndarray:
+    """Sum of each block's histogram with its 3x3 neighbours (clamped at edges)."""
+    by, bx = _GRID
+    g = h.reshape(h.shape[0], by, bx, -1)
+    pad = np.pad(g, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    out = sum(pad[:, dy : dy + by, dx : dx + bx] for dy in range(3) for dx in range(3))
+    return out.reshape(h.shape)
+
+
+def color_change(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Share of colour in each block of ``a`` missing from the block's neighbourhood in
+    ``b``, and the reverse, averaged over blocks: shape ``(n,)`` in [0, 1].
+
+    ``a`` and ``b`` come from :func:`block_histograms`.  Motion, even several blocks'
+    worth over a few frames, keeps colours in the neighbourhood; new content does not.
+    """
+    na, nb_ = _neighbourhoods(a), _neighbourhoods(b)
+    size = np.maximum(a.sum(-1), 1.0)
+    fwd = 1.0 - np.minimum(a, nb_).sum(-1) / size
+    bwd = 1.0 - np.minimum(b, na).sum(-1) / np.maximum(b.sum(-1), 1.0)
+    return np.maximum(fwd, bwd).mean(-1)
+
+
+def global_shift(a: np.ndarray, b: np.ndarray, *, reach: int = 4) -> np.ndarray:
+    """Whole-frame translation (dy, dx) in pixels that best maps ``b[i]`` onto ``a[i]``.
+
+    Searched at half resolution over ±``reach`` half-pixels, so camera pans up to
+    ±2*reach pixels per frame are followed; returns int array [shape=(n, 2)].
+    """
+    ah = half(np.asarray(a)).astype(np.float32)
+    bh = half(np.asarray(b)).astype(np.float32)
+    n, h, w = ah.shape
+    r = reach
+    core = ah[:, r : h - r, r : w - r]
+    best = np.full(n, np.inf)
+    arg = np.zeros((n, 2), np.int64)
+    for dy in range(-r, r + 1):
+        for dx in range(-r, r + 1):
+            d = np.abs(core - bh[:, r - dy : h - r - dy, r - dx : w - r - dx]).mean(axis=(1, 2))
+            # prefer no motion unless a shift is clearly better
+            d = d + 0.02 * (abs(dy) + abs(dx))
+            better = d < best
+            best = np.where(better, d, best)
+            arg[better] = (dy, dx)
+    return 2 * arg
+
+
+def align(b: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``b`` translated by :func:`global_shift` (edges replicated) to line up with ``a``."""
+    shifts = global_shift(a, b)
+    if not shifts.any():
+        return b
+    out = b.copy()
+    n, h, w = b.shape
+    for i in np.flatnonzero(shifts.any(axis=1)):
+        dy, dx = (int(v) for v in shifts[i])
+        ys = np.clip(np.arange(h) - dy, 0, h - 1)
+        xs = np.clip(np.arange(w) - dx, 0, w - 1)
+        out[i] = b[i][np.ix_(ys, xs)]
+    return out
+
+
+def block_dissimilarity(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int] = (3, 4),
+                        shifts: tuple[int, int] = (3, 2)) -> np.ndarray:
+    """Mean over blocks of :func:`block_dissimilarities`, shape ``(n,)``."""
+    return block_dissimilarities(a, b, grid=grid, shifts=shifts).mean(-1)
+
+
+def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int] = (3, 4),
+                          shifts: tuple[int, int] = (3, 2)) -> np.ndarray:
+    """Dissimilarity of ``a[i]`` and ``b[i]`` block by block.
+
+    Parameters
+    ----------
+    a, b : np.ndarray [shape=(n, h, w)]
+        Luma frames (any real dtype, 0..255 scale).
+    grid : (rows, cols)
+        Blocks per frame.
+    shifts : (x, y)
+        Largest shift in pixels tried for each block independently.
+
+    Returns
+    -------
+    np.ndarray [shape=(n, rows * cols), float32] in [0, 1]
+    """
+    a = np.asarray(a, np.float32)
+    b = np.asarray(b, np.float32)
+    n, h, w = a.shape
+    mx, my = shifts
+    by, bx = grid
+    core_h, core_w = h - 2 * my, w - 2 * mx
+    hb, wb = core_h // by, core_w // bx
+    hh, ww = hb * by, wb * bx
+
+    def blocks(x: np.ndarray) -> np.ndarray:
+        return x[:, :hh, :ww].reshape(n, by, hb, bx, wb).transpose(0, 1, 3, 2, 4).reshape(n, by * bx, hb * wb)
+
+    ab = blocks(a[:, my : my + core_h, mx : mx + core_w])
+    am = ab.mean(-1)
+    ab = ab - am[..., None]
+    asd = np.sqrt((ab * ab).mean(-1))
+    best = None
+    for dy in range(-my, my + 1):
+        for dx in range(-mx, mx + 1):
+            bb = blocks(b[:, my + dy : my + dy + core_h, mx + dx : mx + dx + core_w])
+            bm = bb.mean(-1)
+            bb = bb - bm[..., None]
+            bsd = np.sqrt((bb * bb).mean(-1))
+            corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
+            texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
+            dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
+            dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
+            d = texture * np.maximum(np.clip(1.0 - corr, 0.0, 1.0), 0.5 * dmean) + (1.0 - texture) * np.maximum(dmean, dstd)
+            best = d if best is None else np.minimum(best, d)
+    return best

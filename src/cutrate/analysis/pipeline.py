@@ -1,0 +1,250 @@
+"""``analyze()``: the whole pipeline in one call, built from the public stages.
+
+>>> result = cutrate.analyze("ep01.mkv")                       # doctest: +SKIP
+>>> result.summary.cuts_per_minute                             # doctest: +SKIP
+>>> strict = result.redetect(threshold=0.4)      # no decoding   # doctest: +SKIP
+>>> short = result.rewindow(window_s=10.0)       # no decoding   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .. import notebook
+from .._version import __version__
+from ..errors import ParameterError
+from ..io import cache
+from ..io.results import read_document
+from ..settings import DETECT_NAMES, FAST_DECODE, Settings, TimelineSettings
+from ..types import Features, Shot, Summary, Timeline, Transition, VideoInfo
+from . import detect, features, timeline
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one analysis produced.  ``features`` may be None for a result
+    loaded from ``analysis.json``; then :meth:`redetect` is unavailable."""
+
+    info: VideoInfo
+    settings: Settings
+    transitions: list[Transition]
+    shots: list[Shot]
+    timeline: Timeline
+    summary: Summary
+    features: Features | None = None
+    warnings: tuple[str, ...] = ()
+    version: str = __version__
+
+    # -- cheap re-runs -----------------------------------------------------------
+    def redetect(self, settings: Settings | None = None, **kwargs: Any) -> Result:
+        """Detect again with other settings on the same features (no decoding).
+
+        Flat keyword arguments (``threshold=0.4``, ``window_s=30``) override single
+        fields of ``settings`` (default: this result's settings).
+        """
+        if self.features is None:
+            raise ParameterError("this result has no features (loaded from JSON); run analyze() again")
+        return from_features(self.features, settings=Settings.from_kwargs(settings or self.settings, **kwargs))
+
+    def rewindow(self, **kwargs: Any) -> Result:
+        """Recompute timeline and summary with other timeline settings (``window_s=``,
+        ``hop_s=``, ``peak_windows_s=``, ``segments=``); the transitions stay.
+
+        Raises
+        ------
+        ParameterError
+            For a detection setting (those need :meth:`redetect`) or an unknown name.
+        """
+        wrong = sorted(set(kwargs) & (DETECT_NAMES | {"fast_decode"}))
+        if wrong:
+            raise ParameterError(f"rewindow() changes only timeline settings; {', '.join(wrong)} needs redetect()")
+        settings = Settings.from_kwargs(self.settings, **kwargs)
+        tl, summary = _pace(self.transitions, self.shots, self.info, settings.timeline)
+        return dataclasses.replace(self, settings=settings, timeline=tl, summary=summary)
+
+    # -- notebooks ------------------------------------------------------------------
+    def to_pandas(self) -> notebook.Frames:
+        """Transitions, shots and timeline as DataFrames (a named tuple of three)."""
+        return notebook.to_pandas(self.transitions, self.shots, self.timeline)
+
+    def _repr_html_(self) -> str:
+        return notebook.summary_html(self.summary, self.info, self.settings, self.version)
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (
+            f"<cutrate.Result {os.path.basename(self.info.path)}: {s.shots} shots, "
+            f"{s.transition_count} transitions, {s.cuts_per_minute:.1f} cuts/min, "
+            f"peak {s.peak.count} in {s.peak.window_s:g} s>"
+        )
+
+    # -- the analysis.json document -------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The ``analysis.json`` document."""
+        info = self.info
+        return {
+            "cutrate_version": self.version,
+            "settings": self.settings.to_dict(),
+            "video": {
+                "path": info.path,
+                "duration_s": round(info.duration_s, 6),
+                "fps": round(info.fps, 6),
+                "frames": info.frames,
+                "width": info.width,
+                "height": info.height,
+                "codec": info.codec,
+                "start_time": round(info.start_time, 6),
+                "identity": info.identity,
+            },
+            "summary": self.summary.to_dict(),
+            "transitions": [t.to_dict() for t in self.transitions],
+            "shots": [s.to_dict() for s in self.shots],
+            "timeline": self.timeline.to_dict(),
+            "warnings": list(self.warnings),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Result:
+        """A result from its ``analysis.json`` document (without features)."""
+        return cls(
+            info=VideoInfo.from_dict(d["video"]),
+            settings=Settings.from_dict(d.get("settings", {})),
+            transitions=[Transition.from_dict(t) for t in d["transitions"]],
+            shots=[Shot.from_dict(s) for s in d["shots"]],
+            timeline=Timeline.from_dict(d["timeline"]),
+            summary=Summary.from_dict(d["summary"]),
+            features=None,
+            warnings=tuple(d.get("warnings", ())),
+            version=d.get("cutrate_version", "unknown"),
+        )
+
+
+def load(path: str | os.PathLike) -> Result:
+    """Read a saved ``analysis.json`` (or its folder) back into a :class:`Result`."""
+    return Result.from_dict(read_document(path))
+
+
+def _pace(
+    transitions: list[Transition], shots: list[Shot], info: VideoInfo, settings: TimelineSettings
+) -> tuple[Timeline, Summary]:
+    tl = timeline.rate(
+        transitions, start_s=info.start_time, duration_s=info.duration_s, window_s=settings.window_s, hop_s=settings.hop_s
+    )
+    summary = timeline.summarize(
+        transitions, shots, duration_s=info.duration_s, start_s=info.start_time, settings=settings
+    )
+    return tl, summary
+
+
+def from_features(feats: Features, *, settings: Settings | None = None) -> Result:
+    """Run detection and the timeline on already computed features."""
+    settings = settings or Settings()
+    info = feats.info
+    trans = detect.transitions(feats, settings=settings.detect)
+    shot_list = timeline.shots(trans, times=feats.times, end_time=info.end_time)
+    tl, summary = _pace(trans, shot_list, info, settings.timeline)
+    return Result(
+        info=info,
+        settings=settings,
+        transitions=trans,
+        shots=shot_list,
+        timeline=tl,
+        summary=summary,
+        features=feats,
+        warnings=feats.warnings,
+    )
+
+
+def load_features(
+    path: str | os.PathLike,
+    *,
+    fast_decode: bool = FAST_DECODE,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Features:
+    """Features of ``path`` from the feature cache, or computed (and cached) by decoding.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The video file.
+    fast_decode : bool
+        Skip the decoder's deblocking filter (see :class:`cutrate.io.video.VideoReader`).
+    cache_dir : str or PathLike, optional
+        Where features are cached (default: :func:`cutrate.io.cache.default_dir`).
+    use_cache : bool
+        Read and write the cache; False always decodes.
+    progress : callable(done_frames, total_frames), optional
+        Called while decoding.
+    """
+    path = str(path)
+    try:
+        ident = cache.file_identity(path)
+    except OSError:
+        ident = ""  # missing or unreadable: let the decoder report it
+    entry = None
+    cdir = cache_dir if cache_dir is not None else cache.default_dir()
+    if use_cache and ident:
+        entry = cache.key(path, {"fast_decode": fast_decode, "features_version": features.FEATURES_VERSION},
+                          identity=ident)
+        hit = cache.load(cdir, entry, path)
+        if hit is not None:
+            if progress is not None:
+                progress(hit.n, hit.n)
+            return _with_identity(hit, ident)
+    feats = features.compute(path, fast_decode=fast_decode, progress=progress)
+    if entry is not None:
+        cache.store(cdir, entry, feats)
+    return _with_identity(feats, ident)
+
+
+def _with_identity(feats: Features, ident: str) -> Features:
+    return dataclasses.replace(feats, info=dataclasses.replace(feats.info, identity=ident))
+
+
+def analyze(
+    path: str | os.PathLike,
+    *,
+    settings: Settings | None = None,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    **kwargs: Any,
+) -> Result:
+    """Analyse one video: decode, detect transitions, build shots and pace.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The video file.
+    settings : Settings, optional
+        All settings; flat keyword arguments (``threshold=0.4``, ``window_s=30``)
+        override single fields.
+    cache_dir : str or PathLike, optional
+        Where features are cached (default: the user cache directory).
+    use_cache : bool
+        Read and write the feature cache.
+    progress : callable(done_frames, total_frames), optional
+        Called while decoding.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    DecodeError
+        The file is missing, not a video, or holds no decodable frame.
+    ParameterError
+        A setting is out of range.
+    """
+    settings = Settings.from_kwargs(settings, **kwargs)
+    feats = load_features(
+        path, fast_decode=settings.fast_decode, cache_dir=cache_dir, use_cache=use_cache, progress=progress
+    )
+    return from_features(feats, settings=settings)

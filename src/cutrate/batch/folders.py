@@ -1,0 +1,184 @@
+"""A batch from the user's point of view: inputs in, one result folder per video out.
+
+:func:`analyze_folder` is what ``cutrate analyze`` runs: it expands the inputs
+(files, folders, glob patterns), names one result folder per video, analyses them
+(skipping those up to date), writes each folder atomically and, for several
+videos, the season table, plots and ``index.html``.  Notebooks call it too.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..io.inputs import find_videos, output_names
+from ..report.writers import data_writers, report_writers
+from ..settings import Settings
+from .jobs import Job, Outcome, clean_stale
+from .run import run
+
+
+@dataclass(frozen=True)
+class Batch:
+    """What :func:`analyze_folder` did.
+
+    Attributes
+    ----------
+    jobs : list of Job
+        One per video found, in input order.
+    outcomes : list of Outcome
+        One per job (``done``, ``skipped`` because up to date, or ``failed``).
+    problems : list of (input, reason)
+        Inputs that named no video (no such file, an empty folder ...).
+    season_files : list of Path
+        ``season.csv``/``.json``, the season plots and ``index.html``, when written.
+    season_error : str or None
+        Why the season files could not be written.
+    """
+
+    jobs: list[Job]
+    outcomes: list[Outcome]
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    season_files: list[Path] = field(default_factory=list)
+    season_error: str | None = None
+
+    @property
+    def failures(self) -> list[str]:
+        """One line per input or video that failed, naming it and the reason."""
+        out = [f"{raw}: {reason}" for raw, reason in self.problems]
+        out += [oc.error or oc.path for oc in self.outcomes if oc.status == "failed"]
+        if self.season_error:
+            out.append(self.season_error)
+        return out
+
+
+def plan(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, settings: Settings, *,
+         cache_dir: str | os.PathLike | None = None, use_cache: bool = True) -> tuple[list[Job], list[tuple[str, str]]]:
+    """The jobs for ``inputs`` (one result folder per video under ``output``) and the
+    inputs that named no video."""
+    videos, problems = find_videos(inputs)
+    names = output_names(videos)
+    root = Path(output)
+    cdir = None if cache_dir is None else str(cache_dir)
+    jobs = [Job(str(v), str(root / names[v]), settings, cache_dir=cdir, use_cache=use_cache) for v in videos]
+    return jobs, problems
+
+
+def prepare(output: str | os.PathLike) -> None:
+    """Create the output folder, check that it is writable and remove what a killed
+    run left half-written.
+
+    Raises
+    ------
+    InputError
+        When the folder cannot be created or written.
+    """
+    root = Path(output)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        probe = root / ".cutrate-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"{output}: output folder is not writable ({exc.strerror or exc})") from None
+    clean_stale(root)
+
+
+def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, plots: bool = True,
+                         html: bool = True) -> list[Path]:
+    """``season.csv``/``season.json``, the season plots and ``index.html`` of a batch."""
+    from ..analysis.pipeline import load
+    from ..report.season import write_season
+
+    root = Path(output)
+    ok = [oc for oc in outcomes if oc.status != "failed"]
+    written = write_season(root, outcomes)
+    if plots:
+        from ..report.figures import save_season
+
+        written += save_season([oc.result or load(oc.folder) for oc in ok], root)
+    if html:
+        from ..report.html import write_index_of
+
+        written.append(write_index_of(root, [oc.folder for oc in ok], {oc.folder: oc.result for oc in ok}))
+    return written
+
+
+def analyze_folder(
+    inputs: Iterable[str | os.PathLike],
+    output: str | os.PathLike = "reports",
+    *,
+    settings: Settings | None = None,
+    workers: int = 1,
+    scheduler: Any = None,
+    force: bool = False,
+    plots: bool = True,
+    html: bool = True,
+    exports: bool = True,
+    thumbnails: bool = True,
+    cache_dir: str | os.PathLike | None = None,
+    use_cache: bool = True,
+    on_problem: Callable[[str, str], None] | None = None,
+    on_plan: Callable[[list[Job]], None] | None = None,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    progress: Callable[[Job], Callable[[int, int], None] | None] | None = None,
+) -> Batch:
+    """Analyse every video named by ``inputs`` into ``output/<video name>/``.
+
+    Parameters
+    ----------
+    inputs : iterable of str or PathLike
+        Files, folders (searched recursively) and glob patterns.
+    output : str or PathLike
+        The folder for the result folders (created).
+    settings : Settings, optional
+        Analysis settings (the defaults when omitted).
+    workers, scheduler, force
+        As for :func:`cutrate.batch.run`.
+    plots, html, exports, thumbnails
+        Which outputs to write besides ``analysis.json`` and the CSV tables.
+    cache_dir, use_cache
+        The feature cache.
+    on_problem : callable(input, reason), optional
+        Called for each input that names no video, before anything is analysed.
+    on_plan : callable(list of Job), optional
+        Called with the jobs once the inputs are expanded.
+    on_outcome, progress
+        As for :func:`cutrate.batch.run`.
+
+    Returns
+    -------
+    Batch
+
+    Raises
+    ------
+    InputError
+        When the output folder is not writable.
+    KeyboardInterrupt
+        Finished results are kept; running again does the rest.
+    """
+    settings = settings or Settings()
+    jobs, problems = plan(inputs, output, settings, cache_dir=cache_dir, use_cache=use_cache)
+    for raw, reason in problems:
+        if on_problem is not None:
+            on_problem(raw, reason)
+    if on_plan is not None:
+        on_plan(jobs)
+    if not jobs:
+        return Batch(jobs, [], problems)
+    prepare(output)
+    writers = [*report_writers(plots=plots, html=html, exports=exports, thumbnails=thumbnails), *data_writers()]
+    outcomes = run(jobs, workers=workers, scheduler=scheduler, writers=writers, force=force,
+                   on_outcome=on_outcome, progress=progress)
+    season: list[Path] = []
+    error = None
+    if len(jobs) > 1 and any(oc.status != "failed" for oc in outcomes):
+        try:
+            season = write_season_outputs(output, outcomes, plots=plots, html=html)
+        except OSError as exc:
+            error = f"{output}: cannot write season table ({exc.strerror or exc})"
+    return Batch(jobs, outcomes, problems, season, error)

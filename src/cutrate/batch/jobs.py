@@ -1,0 +1,135 @@
+"""One video of a batch: the job, what became of it, and where its files go.
+
+Each finished video is written by :func:`write_outputs` into a temporary folder
+that is renamed into place, so a killed run never leaves a half-written result
+folder; :func:`up_to_date` lets a re-run skip videos whose results match the
+file's identity, the settings and the cutrate version.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .._version import __version__
+from ..analysis.pipeline import Result, analyze
+from ..errors import CutrateError
+from ..io.cache import file_identity
+from ..io.results import ANALYSIS_JSON
+from ..report.writers import Writer
+from ..settings import STALL_S, Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One video to analyse and the folder its results go to."""
+
+    path: str
+    folder: str
+    settings: Settings = field(default_factory=Settings)
+    cache_dir: str | None = None
+    use_cache: bool = True
+    #: Seconds without decoding progress after which the video is given up (the decoder
+    #: runs in a watched child process, see :mod:`cutrate.batch.watchdog`); None: in-process.
+    stall_s: float | None = STALL_S
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one job: ``status`` is ``done``, ``skipped`` or ``failed``."""
+
+    path: str
+    folder: str
+    status: str
+    error: str | None = None
+    result: Result | None = None
+    seconds: float = 0.0
+    frames: int = 0
+
+
+def identity(path: str | os.PathLike) -> str | None:
+    """The file's content identity (see :func:`cutrate.io.cache.file_identity`), None if unreadable."""
+    try:
+        return file_identity(path)
+    except OSError:
+        return None
+
+
+def up_to_date(job: Job) -> bool:
+    """Whether ``job.folder`` already holds a complete result for this file, these
+    settings and this cutrate version."""
+    f = Path(job.folder) / ANALYSIS_JSON
+    try:
+        d = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        d.get("cutrate_version") == __version__
+        and d.get("settings") == json.loads(json.dumps(job.settings.to_dict()))
+        and d.get("video", {}).get("identity") == identity(job.path)
+        and d.get("video", {}).get("identity") is not None
+    )
+
+
+def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) -> Outcome:
+    """Run one job; never raises for a bad file (the reason is in the outcome)."""
+    t0 = time.perf_counter()
+    try:
+        if job.stall_s is None:
+            result = analyze(job.path, settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
+                             progress=progress)
+        else:
+            from .watchdog import run_with_watchdog
+
+            result = run_with_watchdog(analyze, job.path, label=job.path, stall_s=job.stall_s, progress=progress,
+                                       settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache)
+    except CutrateError as exc:
+        return Outcome(job.path, job.folder, "failed", error=str(exc), seconds=time.perf_counter() - t0)
+    except MemoryError:
+        return Outcome(job.path, job.folder, "failed", error=f"{job.path}: out of memory",
+                       seconds=time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
+        log.debug("internal error on %s\n%s", job.path, traceback.format_exc())
+        return Outcome(job.path, job.folder, "failed", error=f"{job.path}: internal error ({type(exc).__name__}: {exc})",
+                       seconds=time.perf_counter() - t0)
+    return Outcome(job.path, job.folder, "done", result=result, seconds=time.perf_counter() - t0,
+                   frames=result.info.frames)
+
+
+def write_outputs(outcome: Outcome, writers: Iterable[Writer]) -> None:
+    """Write a finished job's files into a temporary folder, then swap it into place."""
+    assert outcome.result is not None
+    folder = Path(outcome.folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = folder.parent / f".{folder.name}.partial-{os.getpid()}"
+    old = folder.parent / f".{folder.name}.old-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for write in writers:
+            write(outcome.result, tmp)
+        if folder.exists():
+            os.replace(folder, old)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def clean_stale(out_root: str | os.PathLike) -> None:
+    """Remove temporary folders left by a run that was killed."""
+    root = Path(out_root)
+    if not root.is_dir():
+        return
+    for p in root.iterdir():
+        if p.name.startswith(".") and (".partial-" in p.name or ".old-" in p.name) and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)

@@ -1,0 +1,102 @@
+"""Many videos: parallel, resumable, and the same code locally or on a Dask cluster.
+
+:func:`run` takes :class:`~cutrate.batch.jobs.Job` records and an executor choice:
+
+- ``workers=1``: in this process (with a per-frame progress callback);
+- ``workers=N``: a local process pool;
+- ``scheduler="tcp://host:8786"`` (or ``CUTRATE_SCHEDULER``): a
+  ``dask.distributed`` cluster.  Workers must be able to read the video paths;
+  the :class:`~cutrate.analysis.pipeline.Result` comes back to the client, which writes
+  every output, so workers need no access to the output folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from typing import Any
+
+from ..report.writers import Writer
+from .executors import DaskExecutor, LocalExecutor
+from .jobs import Job, Outcome, analyse_job, up_to_date, write_outputs
+
+
+def run(
+    jobs: list[Job],
+    *,
+    workers: int = 1,
+    scheduler: Any = None,
+    writers: Iterable[Writer] = (),
+    force: bool = False,
+    on_outcome: Callable[[Outcome], None] | None = None,
+    progress: Callable[[Job], Callable[[int, int], None] | None] | None = None,
+) -> list[Outcome]:
+    """Analyse every job, writing each result as soon as it is finished.
+
+    Parameters
+    ----------
+    jobs : list of Job
+    workers : int
+        Local worker processes (1 = in this process).
+    scheduler : str or distributed.Client, optional
+        A Dask scheduler address or client; overrides ``workers``.
+    writers : iterable of callables ``(result, folder)``
+        Output writers; ``analysis.json`` should come last.
+    force : bool
+        Re-analyse videos whose results are up to date.
+    on_outcome : callable(Outcome), optional
+        Called in this process as each job finishes, fails or is skipped.
+    progress : callable(Job) -> per-frame callback, optional
+        Only used when running in this process.
+
+    Returns
+    -------
+    list of Outcome, in the order of ``jobs``.
+    """
+    writers = list(writers)
+    outcomes: dict[int, Outcome] = {}
+
+    def finish(i: int, oc: Outcome) -> None:
+        if oc.status == "done" and writers:
+            try:
+                write_outputs(oc, writers)
+            except OSError as exc:
+                oc = Outcome(oc.path, oc.folder, "failed", error=f"{oc.folder}: cannot write results ({exc.strerror or exc})",
+                             seconds=oc.seconds, frames=oc.frames)
+        # drop the heavy features once written; keep the summary data
+        if oc.result is not None and oc.result.features is not None:
+            oc = replace(oc, result=replace(oc.result, features=None))
+        outcomes[i] = oc
+        if on_outcome is not None:
+            on_outcome(oc)
+
+    todo = []
+    for i, job in enumerate(jobs):
+        if not force and up_to_date(job):
+            finish(i, Outcome(job.path, job.folder, "skipped"))
+        else:
+            todo.append(i)
+
+    if scheduler is None and (workers <= 1 or len(todo) <= 1):
+        for i in todo:
+            cb = progress(jobs[i]) if progress else None
+            finish(i, analyse_job(jobs[i], cb))
+        return [outcomes[i] for i in range(len(jobs))]
+
+    ex: Any = DaskExecutor(scheduler) if scheduler is not None else LocalExecutor(min(workers, len(todo)))
+    futures: dict[Any, int] = {}
+    try:
+        for i in todo:
+            futures[ex.submit(jobs[i])] = i
+        for fut in ex.as_completed(list(futures)):
+            i = futures[fut]
+            try:
+                oc = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a crashed worker fails one file only
+                oc = Outcome(jobs[i].path, jobs[i].folder, "failed", error=f"{jobs[i].path}: worker failed ({exc})")
+            finish(i, oc)
+    except BaseException:
+        ex.close(cancel=True)
+        raise
+    ex.close()
+    return [outcomes[i] for i in range(len(jobs))]

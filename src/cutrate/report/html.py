@@ -1,0 +1,418 @@
+"""``report.html``: one self-contained page a reviewer can open offline and publish.
+
+Plots are embedded as PNG data URIs and thumbnails as JPEG data URIs; the CSS is
+inline and the page has no scripts and no external resources.  Every text taken
+from the result (file names, paths, warnings) is HTML-escaped.
+
+>>> cutrate.report.html.write_html(result, "reports/ep01")          # doctest: +SKIP
+>>> cutrate.report.html.write_index([(r, folder), ...], "reports")    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import html
+import math
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from .._fmt import clock, mss, peak_sentence
+from .._version import __version__
+from ..analysis.pipeline import Result, load
+from ..io.atomic import write_atomic
+from ..settings import REVIEW_CONFIDENCE
+from ..types import Transition
+from .text import video_name
+
+#: Width in pixels of the embedded thumbnails.
+THUMB_WIDTH = 240
+#: At most this many peak-window shots and review transitions get thumbnails.
+MAX_PEAK_THUMBS = 240
+MAX_REVIEW = 200
+
+_CSS = """
+:root { --ink: #222; --muted: #666; --line: #ddd; --accent: #0072b2; --peak: #fbe3d6; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  color: var(--ink); background: #f6f6f4; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
+h1 { font-size: 1.6em; margin: 0 0 4px; word-break: break-all; }
+h2 { font-size: 1.2em; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+.lead { font-size: 1.15em; margin: 6px 0; }
+.lead strong { color: #8c2d04; }
+.muted, .note { color: var(--muted); font-size: 0.92em; }
+.note { background: #fff8e1; border-left: 4px solid #e6a700; padding: 6px 10px; }
+table { border-collapse: collapse; margin: 6px 0 12px; }
+th, td { text-align: left; padding: 4px 12px 4px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.kv th { width: 260px; font-weight: 500; color: #444; }
+.bar { display: inline-block; height: 10px; background: var(--accent); border-radius: 2px; vertical-align: middle; }
+figure { margin: 12px 0 24px; }
+figure img { width: 100%; max-width: 1120px; height: auto; border: 1px solid var(--line); }
+figcaption { color: var(--muted); font-size: 0.92em; margin-top: 4px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+.thumb { margin: 0; font-size: 0.85em; }
+.thumb img { width: 100%; height: auto; display: block; border: 1px solid var(--line); }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; max-width: 520px; }
+.pair img { width: 100%; height: auto; display: block; border: 1px solid var(--line); }
+.kind { display: inline-block; padding: 0 6px; border-radius: 3px; color: #fff; font-size: 0.85em; }
+a { color: var(--accent); }
+footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
+"""
+
+_KIND_COLORS = {"cut": "#0072B2", "dissolve": "#B87A00", "fade": "#007A5A", "flash": "#A8558A"}
+
+_CAPTIONS = {
+    "pace": "Cuts per minute in a sliding window; ticks under the axis are the transitions by kind; "
+    "the shaded band is the peak window.",
+    "shot_lengths": "Shot lengths on a log axis with the mean (ASL), the median (MSL) and Salt's lognormal fit.",
+    "shot_graph": "One bar per shot hanging from the top, as long as the shot: white peaks are runs of short shots.",
+    "score_trace": "Per-frame change score with the cut threshold and the detected transitions (for tuning).",
+}
+
+
+def _e(x: object) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _sec(x: float, digits: int = 2) -> str:
+    return "–" if x is None or not math.isfinite(x) else f"{x:.{digits}f} s"
+
+
+def _data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _jpeg(rgb: np.ndarray, quality: int = 82) -> bytes:
+    import cv2
+
+    ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ValueError("JPEG encoding failed")
+    return buf.tobytes()
+
+
+def _img(uri: str, alt: str) -> str:
+    return f'<img src="{uri}" alt="{_e(alt)}">'
+
+
+def _page(title: str, body: list[str]) -> str:
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            '<html lang="en">',
+            "<head>",
+            '<meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f'<meta name="generator" content="cutrate {_e(__version__)}">',
+            f"<title>{_e(title)}</title>",
+            f"<style>{_CSS}</style>",
+            "</head>",
+            "<body>",
+            "<main>",
+            *body,
+            "</main>",
+            "</body>",
+            "</html>",
+            "",
+        ]
+    )
+
+
+def _kind_badge(kind: str) -> str:
+    return f'<span class="kind" style="background:{_KIND_COLORS.get(kind, "#666")}">{_e(kind)}</span>'
+
+
+# --------------------------------------------------------------------------- sections
+
+
+def _summary_table(result: Result) -> str:
+    s, info = result.summary, result.info
+    ln = s.lognormal
+    ac = s.autocorrelation_lag1
+    kinds = ", ".join(f"{_e(k)} {v}" for k, v in s.transitions.items())
+    rows = [
+        ("Video", f"{_e(video_name(result))} <span class='muted'>({_e(info.path)})</span>"),
+        ("Duration", (f"{_e(clock(s.duration_s))} · {info.frames} frames · {info.fps:.3f} fps · "
+                      f"{info.width}×{info.height} {_e(info.codec)}")),
+        ("Shots", str(s.shots)),
+        ("Transitions", f"{s.transition_count} ({kinds})"),
+        ("ASL (mean shot length)", _sec(s.asl_s)),
+        ("MSL (median shot length)", _sec(s.msl_s)),
+        ("SD of shot lengths", _sec(s.sd_s)),
+        ("CV (SD / ASL)", "–" if not math.isfinite(s.cv) else f"{s.cv:.2f}"),
+        ("Cuts per minute (average)", "–" if not math.isfinite(s.cuts_per_minute) else f"{s.cuts_per_minute:.1f}"),
+    ]
+    for p in s.peaks or (s.peak,):
+        rows.append((f"Peak, {p.window_s:g} s window", _e(peak_sentence(p))))
+    if ln.mu is not None and ln.sigma is not None and ln.median_s is not None:
+        fit = f"μ = {ln.mu:.3f}, σ = {ln.sigma:.3f} (median e<sup>μ</sup> = {ln.median_s:.2f} s)"
+        rows.append(("Lognormal fit (Salt)", fit))
+    rows.append(("Lag-1 autocorrelation of shot lengths", "–" if ac is None else f"{ac:.2f}"))
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{v}</td></tr>" for k, v in rows)
+    return f'<table class="kv">{body}</table>'
+
+
+def _segments_table(result: Result) -> str:
+    segs = result.summary.parts
+    if not segs:
+        return '<p class="muted">No segments (empty video).</p>'
+    top = max((sg.asl_s or 0.0) for sg in segs) or 1.0
+    when = clock if segs[0].end - segs[0].start < 10 else mss  # tenths when segments are short
+    rows = []
+    for i, sg in enumerate(segs, 1):
+        asl = sg.asl_s
+        bar = "" if asl is None else f'<span class="bar" style="width:{max(2, round(160 * asl / top))}px"></span>'
+        rows.append(
+            f"<tr><td class='num'>{i}</td><td>{_e(when(sg.start))}–{_e(when(sg.end))}</td>"
+            f"<td class='num'>{sg.shots}</td><td class='num'>{_sec(asl)}</td><td>{bar}</td></tr>"
+        )
+    return (
+        "<p class='muted'>The video in ten equal-time parts; each shot counts in the part where it starts.</p>"
+        "<table><tr><th class='num'>#</th><th>time</th><th class='num'>shots starting</th>"
+        "<th class='num'>ASL</th><th></th></tr>" + "".join(rows) + "</table>"
+    )
+
+
+def _plots(result: Result) -> str:
+    from . import figures
+
+    parts = []
+    for name, fig in figures.figures(result).items():
+        try:
+            uri = _data_uri("image/png", figures.png_bytes(fig))
+        finally:
+            fig.clear()
+        title = name.replace("_", " ")
+        parts.append(f"<figure>{_img(uri, f'{title} plot of {video_name(result)}')}"
+                     f"<figcaption>{_e(_CAPTIONS.get(name, title))}</figcaption></figure>")
+    if result.features is None:
+        parts.append("<p class='muted'>The change-score plot needs the per-frame features, "
+                     "which a result loaded from analysis.json does not have.</p>")
+    return "\n".join(parts)
+
+
+def _peak_shots(result: Result) -> list[tuple[int, int]]:
+    """``(shot number, frame to show)`` for the shots overlapping the peak window."""
+    p = result.summary.peak
+    out = []
+    for i, sh in enumerate(result.shots, 1):
+        if sh.end > p.start and sh.start < p.end:
+            out.append((i, (sh.start_frame + sh.end_frame) // 2))
+    return out
+
+
+def _review(result: Result) -> list[Transition]:
+    return [t for t in result.transitions if t.confidence < REVIEW_CONFIDENCE]
+
+
+def _grab(result: Result, frames: list[int], width: int) -> tuple[dict[int, str], str | None]:
+    """Thumbnails as data URIs, or a note saying why there are none."""
+    if not frames:
+        return {}, None
+    path = result.info.path
+    if not Path(path).is_file():
+        return {}, (f"Thumbnails skipped: the video file {path} is not available here "
+                    "(the result was loaded from analysis.json).")
+    from ..io.video import grab_frames
+
+    images = grab_frames(path, frames, width=width)
+    uris = {f: _data_uri("image/jpeg", _jpeg(img)) for f, img in images.items()}
+    missing = len(set(frames) - set(uris))
+    note = f"{missing} of {len(set(frames))} thumbnails could not be decoded." if missing else None
+    return uris, note
+
+
+def _thumb(uris: dict[int, str], frame: int, alt: str) -> str:
+    uri = uris.get(frame)
+    return _img(uri, alt) if uri else "<div class='muted'>(no image)</div>"
+
+
+def _time_of(result: Result, frame: int) -> float:
+    fps = result.info.frame_rate
+    for sh in result.shots:
+        if sh.start_frame <= frame <= sh.end_frame:
+            return sh.start + (frame - sh.start_frame) / fps
+    return result.info.start_time + frame / fps
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def html_text(result: Result, *, thumbnails: bool = True, thumb_width: int = THUMB_WIDTH) -> str:
+    """The ``report.html`` page of ``result`` as text (see :func:`write_html`)."""
+    s = result.summary
+    name = video_name(result)
+    peak_shots = _peak_shots(result)
+    review = _review(result)
+    shown_peak, shown_review = peak_shots[:MAX_PEAK_THUMBS], review[:MAX_REVIEW]
+    uris: dict[int, str] = {}
+    note = None
+    if not thumbnails:
+        note = "Thumbnails were not requested for this report."
+    else:
+        wanted = [f for _, f in shown_peak] + [f for t in shown_review for f in (t.start_frame - 1, t.end_frame)]
+        uris, note = _grab(result, wanted, thumb_width)
+    note_html = f"<p class='note'>{_e(note)}</p>" if note else ""
+
+    body = [
+        f"<h1>{_e(name)}</h1>",
+        (f"<p class='lead'>Peak: <strong>{_e(peak_sentence(s.peak))}</strong> · {s.shots} shots · "
+         f"{s.transition_count} transitions · average {s.cuts_per_minute:.1f} cuts/min · ASL {_sec(s.asl_s)}</p>"),
+        f"<p class='muted'>{_e(result.info.path)} · analysed with cutrate {_e(result.version)}</p>",
+    ]
+    body += [f"<p class='note'>Warning: {_e(w)}</p>" for w in result.warnings[:10]]
+    body += ["<h2 id='summary'>Summary</h2>", _summary_table(result),
+             "<h2 id='segments'>Shot length by segment</h2>", _segments_table(result),
+             "<h2 id='plots'>Plots</h2>", _plots(result)]
+
+    body.append(f"<h2 id='peak'>Peak window: {_e(peak_sentence(s.peak))}</h2>")
+    if s.peak.count == 0:
+        body.append("<p class='muted'>No transitions, so no peak window.</p>")
+    else:
+        if uris:
+            body.append(f"<p class='muted'>One frame from the middle of each of the {len(peak_shots)} shots in the "
+                        "window, with the shot's start time and length.</p>")
+        body.append(note_html)
+        if uris:
+            cells = []
+            for i, frame in shown_peak:
+                sh = result.shots[i - 1]
+                cells.append(f"<figure class='thumb'>{_thumb(uris, frame, f'shot {i}')}"
+                             f"<figcaption>shot {i} · {_e(clock(sh.start))} · {sh.duration:.2f} s</figcaption></figure>")
+            body.append("<div class='grid'>" + "".join(cells) + "</div>")
+        if len(peak_shots) > len(shown_peak):
+            body.append(f"<p class='muted'>… and {len(peak_shots) - len(shown_peak)} more shots.</p>")
+
+    noun = "transition" if len(review) == 1 else "transitions"
+    body.append(f"<h2 id='review'>Review: {len(review)} {noun} with confidence below {REVIEW_CONFIDENCE:g}</h2>")
+    if not review:
+        body.append("<p class='muted'>Every transition was detected with confidence of at least "
+                    f"{REVIEW_CONFIDENCE:g}.</p>")
+    else:
+        body.append("<p class='muted'>The last frame before each transition and the first clean frame after it: "
+                    "confirm that the picture changes shot.</p>" + note_html)
+        rows = []
+        for t in shown_review:
+            before, after = t.start_frame - 1, t.end_frame
+            span = f"frame {t.frame}" if t.start_frame == t.end_frame else f"frames {t.start_frame}–{t.end_frame}"
+            pair = "" if not uris else (f"<div class='pair'><figure class='thumb'>{_thumb(uris, before, f'frame {before}')}"
+                    f"<figcaption>before · frame {before} · {_e(clock(_time_of(result, before)))}</figcaption>"
+                    f"</figure><figure class='thumb'>{_thumb(uris, after, f'frame {after}')}"
+                    f"<figcaption>after · frame {after} · {_e(clock(_time_of(result, after)))}</figcaption>"
+                    "</figure></div>")
+            rows.append(f"<tr><td>{_kind_badge(t.kind)}</td><td>{_e(clock(t.time))}<br>"
+                        f"<span class='muted'>{_e(span)}</span></td><td class='num'>{t.confidence:.2f}</td>"
+                        f"<td>{pair}</td></tr>")
+        body.append("<table><tr><th>kind</th><th>time</th><th class='num'>confidence</th><th></th></tr>"
+                    + "".join(rows) + "</table>")
+        if len(review) > len(shown_review):
+            body.append(f"<p class='muted'>… and {len(review) - len(shown_review)} more: see transitions.csv.</p>")
+
+    body += ["<h2 id='settings'>Settings</h2>", _settings_table(result),
+             (f"<footer>Analysed with cutrate {_e(result.version)}; page written by cutrate {_e(__version__)} on "
+              f"{datetime.date.today().isoformat()}. Frames are 0-based decoded frame indices.</footer>")]
+    return _page(f"{name} — cutrate report", body)
+
+
+def _settings_table(result: Result) -> str:
+    d = result.settings.to_dict()
+    rows = [f"<tr><th>fast_decode</th><td>{_e(d['fast_decode'])}</td></tr>"]
+    for group in ("detect", "timeline"):
+        for k, v in d[group].items():
+            rows.append(f"<tr><th>{_e(group)}.{_e(k)}</th><td>{_e(v)}</td></tr>")
+    return f"<table class='kv'>{''.join(rows)}</table>"
+
+
+def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = True,
+               thumb_width: int = THUMB_WIDTH) -> Path:
+    """Write ``report.html``: one self-contained page for a reviewer.
+
+    Holds the summary table (durations, counts by kind, ASL, MSL, SD, CV, cuts per
+    minute, the peaks, the lognormal fit, the lag-1 autocorrelation), the ten
+    equal-time segments with their ASL, the plots, a thumbnail of every shot in
+    the peak window and before/after thumbnails of every transition with
+    confidence below :data:`REVIEW_CONFIDENCE`, and the cutrate version and
+    settings.
+
+    Parameters
+    ----------
+    result : Result
+    folder : str or PathLike
+        Output folder (created if needed).
+    thumbnails : bool
+        Decode the video again for thumbnails (up to the last frame needed).  When
+        the video file is missing (a result loaded on another machine), the page
+        says so instead.
+    thumb_width : int
+        Thumbnail width in pixels.
+
+    Returns
+    -------
+    Path
+        ``folder/report.html``.
+    """
+    return write_atomic(Path(folder) / "report.html", html_text(result, thumbnails=thumbnails, thumb_width=thumb_width))
+
+
+def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]], out_dir: str | os.PathLike) -> Path:
+    """Write ``out_dir/index.html``: one summary row per video, linking its ``report.html``.
+
+    Parameters
+    ----------
+    results_and_folders : iterable of (Result, folder)
+        Each result with the folder holding its ``report.html`` (linked relative to
+        ``out_dir``, so the whole tree can be moved or published together).
+    out_dir : str or PathLike
+
+    Returns
+    -------
+    Path
+        ``out_dir/index.html``.
+    """
+    out = Path(out_dir)
+    items: Sequence[tuple[Result, Path]] = [(r, Path(f)) for r, f in results_and_folders]
+    rows = []
+    for r, folder in items:
+        s = r.summary
+        rel = Path(os.path.relpath(folder / "report.html", out)).as_posix()
+        rows.append(
+            f"<tr><td><a href='{_e(rel)}'>{_e(video_name(r))}</a></td><td class='num'>{_e(clock(s.duration_s))}</td>"
+            f"<td class='num'>{s.shots}</td><td class='num'>{s.transition_count}</td>"
+            f"<td class='num'>{_sec(s.asl_s)}</td><td class='num'>{_sec(s.msl_s)}</td>"
+            f"<td class='num'>{s.cuts_per_minute:.1f}</td><td>{_e(peak_sentence(s.peak))}</td></tr>"
+        )
+    body = [f"<h1>cutrate: {len(items)} videos</h1>",
+            "<table><tr><th>video</th><th class='num'>duration</th><th class='num'>shots</th>"
+            "<th class='num'>transitions</th><th class='num'>ASL</th><th class='num'>MSL</th>"
+            "<th class='num'>cuts/min</th><th>peak</th></tr>" + "".join(rows) + "</table>"]
+    if items:
+        from matplotlib.figure import Figure
+
+        from . import figures, plots
+
+        fig = Figure(figsize=(max(7.0, 1.1 * len(items) + 4.0), 4.8), layout="constrained")
+        plots.compare([r for r, _ in items], ax=fig.add_subplot())
+        try:
+            uri = _data_uri("image/png", figures.png_bytes(fig))
+        finally:
+            fig.clear()
+        body.append(f"<h2>Shot lengths by video</h2><figure>{_img(uri, 'shot lengths of every video')}"
+                    "<figcaption>Boxes: quartiles of shot length, line: MSL, diamond: ASL, whiskers: 5th–95th "
+                    "percentile; cuts per minute above each box.</figcaption></figure>")
+    body.append(f"<footer>Written by cutrate {_e(__version__)} on {datetime.date.today().isoformat()}.</footer>")
+    return write_atomic(out / "index.html", _page("cutrate index", body))
+
+
+def write_index_of(out_dir: str | os.PathLike, folders: Iterable[str | os.PathLike],
+                   results: dict | None = None) -> Path:
+    """``index.html`` in ``out_dir`` for the result ``folders`` (each loaded from its
+    ``analysis.json`` unless ``results`` maps the folder to its Result)."""
+    results = results or {}
+    pairs = [(results.get(f) or load(f), Path(f)) for f in folders]
+    return write_index(pairs, out_dir)

@@ -1,0 +1,211 @@
+"""Every setting of an analysis, each with one meaning and one declaration.
+
+The library's defaults are the ones written here; the command line reads them
+from these classes (a test asserts that CLI and API agree), so they cannot drift.
+
+- :class:`DetectSettings`: how transitions are found (:mod:`cutrate.analysis.detect`);
+- :class:`TimelineSettings`: how pace is measured (:mod:`cutrate.analysis.timeline`);
+- :class:`Settings`: both, plus how the video is decoded.
+
+Module constants below are settings of the tool rather than of one analysis.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from .errors import ParameterError
+
+#: Skip the decoder's in-loop deblocking filter (H.264/HEVC): imperceptible at
+#: analysis size, and it makes decoding ~1.45x cheaper.
+FAST_DECODE = True
+#: Transitions below this confidence are shown for review (report, plots).
+REVIEW_CONFIDENCE = 0.8
+#: Seconds without decoding progress after which a batch gives a video up (the
+#: decoder runs in a watched child process, :mod:`cutrate.batch.watchdog`).
+STALL_S = 120.0
+
+
+def check_range(name: str, value: float, lo: float, hi: float) -> None:
+    if not (isinstance(value, (int, float)) and lo <= value <= hi):
+        raise ParameterError(f"{name} must be in [{lo}, {hi}], got {value!r}")
+
+
+def check_positive(name: str, value: float) -> None:
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise ParameterError(f"{name} must be > 0 seconds, got {value!r}")
+
+
+def _from_dict(cls: type, d: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in d.items() if k in names}
+
+
+@dataclass(frozen=True)
+class DetectSettings:
+    """Detection settings.
+
+    Attributes
+    ----------
+    threshold : float
+        Smallest cut score (0..1) that can be a hard cut.
+    contrast : float
+        How far a cut's score must rise above the median score of its
+        neighbourhood (0..1).
+    evidence : float
+        Smallest sum of the three signs that tell a cut from motion: how much the
+        score stands above both neighbouring frames, how much more frames two apart
+        differ across the boundary than beside it, and the change of the colour
+        histogram (0..3).
+    moved_color, moved_static : float
+        A candidate cut whose colours are all found nearby in the previous frame
+        (``features.color_change`` below ``moved_color``) while at least
+        ``moved_static`` of the picture did not change at all is things moving in
+        front of a still background (animation on twos/threes), not a cut.
+    context_s : float
+        Half-width in seconds of the neighbourhood used by ``contrast``.
+    flash_frames : int
+        Longest flash or occlusion, in frames, after which the picture may return to
+        the same shot without counting as a transition.
+    occlusion_s : float
+        Longest time, in seconds, that an object passing the lens may cover part of
+        the picture before it returns to the same shot without a transition.
+    flat_std : float
+        Luma standard deviation (0..255) below which a frame counts as flat (black,
+        white or grey), for fades.
+    dissolve : bool
+        Look for dissolves.
+    dissolve_min_s, dissolve_max_s : float
+        Shortest and longest dissolve, in seconds.
+    dissolve_fit : float
+        Largest relative error of the linear-mix model for a dissolve (0..1).
+    """
+
+    threshold: float = 0.30
+    contrast: float = 0.20
+    evidence: float = 0.50
+    moved_color: float = 0.10
+    moved_static: float = 0.35
+    context_s: float = 0.25
+    flash_frames: int = 3
+    occlusion_s: float = 0.5
+    flat_std: float = 6.0
+    dissolve: bool = True
+    dissolve_min_s: float = 0.25
+    dissolve_max_s: float = 2.5
+    dissolve_fit: float = 0.25
+
+    def __post_init__(self) -> None:
+        check_range("threshold", self.threshold, 0.0, 1.0)
+        check_range("contrast", self.contrast, 0.0, 1.0)
+        check_range("evidence", self.evidence, 0.0, 3.0)
+        check_range("dissolve_fit", self.dissolve_fit, 0.0, 1.0)
+        if not self.context_s > 0:
+            raise ParameterError(f"context_s must be > 0 seconds, got {self.context_s!r}")
+        if not (isinstance(self.flash_frames, int) and 0 <= self.flash_frames <= 12):
+            raise ParameterError(f"flash_frames must be an int in [0, 12], got {self.flash_frames!r}")
+        if not self.occlusion_s >= 0:
+            raise ParameterError(f"occlusion_s must be >= 0 seconds, got {self.occlusion_s!r}")
+        if not self.flat_std >= 0:
+            raise ParameterError(f"flat_std must be >= 0, got {self.flat_std!r}")
+        if not 0 < self.dissolve_min_s <= self.dissolve_max_s:
+            raise ParameterError(
+                f"need 0 < dissolve_min_s <= dissolve_max_s, got {self.dissolve_min_s!r}, {self.dissolve_max_s!r}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DetectSettings:
+        return cls(**_from_dict(cls, d))
+
+
+@dataclass(frozen=True)
+class TimelineSettings:
+    """Timeline settings.
+
+    Attributes
+    ----------
+    window_s : float
+        Length of the sliding window for cuts per minute and of the headline peak.
+    hop_s : float
+        Step between window centres.
+    peak_windows_s : tuple of float
+        Further window lengths for which the peak is reported in the summary.
+    segments : int
+        Number of equal-time parts of the video for the per-part ASL.
+    """
+
+    window_s: float = 60.0
+    hop_s: float = 1.0
+    peak_windows_s: tuple[float, ...] = (10.0, 30.0, 60.0)
+    segments: int = 10
+
+    def __post_init__(self) -> None:
+        check_positive("window_s", self.window_s)
+        check_positive("hop_s", self.hop_s)
+        for w in self.peak_windows_s:
+            check_positive("peak_windows_s", w)
+        if not (isinstance(self.segments, int) and self.segments >= 1):
+            raise ParameterError(f"segments must be an int >= 1, got {self.segments!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["peak_windows_s"] = list(self.peak_windows_s)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TimelineSettings:
+        kw = _from_dict(cls, d)
+        if "peak_windows_s" in kw:
+            kw["peak_windows_s"] = tuple(kw["peak_windows_s"])
+        return cls(**kw)
+
+
+DETECT_NAMES: frozenset[str] = frozenset(f.name for f in fields(DetectSettings))
+TIMELINE_NAMES: frozenset[str] = frozenset(f.name for f in fields(TimelineSettings))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of an analysis: decoding, detection and timeline."""
+
+    detect: DetectSettings = field(default_factory=DetectSettings)
+    timeline: TimelineSettings = field(default_factory=TimelineSettings)
+    fast_decode: bool = FAST_DECODE
+
+    @classmethod
+    def from_kwargs(cls, base: Settings | None = None, **kwargs: Any) -> Settings:
+        """Build settings from flat keyword arguments (``threshold=0.4, window_s=30``).
+
+        Raises
+        ------
+        ParameterError
+            For a name that is no setting.
+        """
+        base = base or cls()
+        det = {k: v for k, v in kwargs.items() if k in DETECT_NAMES}
+        tl = {k: v for k, v in kwargs.items() if k in TIMELINE_NAMES}
+        rest = set(kwargs) - DETECT_NAMES - TIMELINE_NAMES - {"fast_decode"}
+        if rest:
+            raise ParameterError(f"unknown setting(s): {', '.join(sorted(rest))}")
+        return cls(
+            detect=dataclasses.replace(base.detect, **det),
+            timeline=dataclasses.replace(base.timeline, **tl),
+            fast_decode=bool(kwargs.get("fast_decode", base.fast_decode)),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"detect": self.detect.to_dict(), "timeline": self.timeline.to_dict(), "fast_decode": self.fast_decode}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Settings:
+        return cls(
+            detect=DetectSettings.from_dict(d.get("detect", {})),
+            timeline=TimelineSettings.from_dict(d.get("timeline", {})),
+            fast_decode=bool(d.get("fast_decode", FAST_DECODE)),
+        )
