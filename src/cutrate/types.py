@@ -16,6 +16,11 @@ import numpy as np
 TransitionKind = Literal["cut", "dissolve", "fade", "flash"]
 TRANSITION_KINDS: tuple[TransitionKind, ...] = ("cut", "dissolve", "fade", "flash")
 
+SegmentKind = Literal["opening", "ending", "recap", "preview", "repeat", "excluded"]
+SEGMENT_KINDS: tuple[SegmentKind, ...] = ("opening", "ending", "recap", "preview", "repeat", "excluded")
+#: Segment kinds left out of the pace numbers by default (``repeat`` stays in).
+EXCLUDED_KINDS: frozenset[str] = frozenset({"opening", "ending", "recap", "preview", "excluded"})
+
 #: Frame rate assumed where a stream declares none (nor a usable timestamp).
 DEFAULT_FPS = 25.0
 
@@ -105,6 +110,48 @@ class Transition:
     def from_dict(cls, d: dict[str, Any]) -> Transition:
         return cls(cast(TransitionKind, d["kind"]), int(d["frame"]), float(d["time"]), int(d["start_frame"]),
                    int(d["end_frame"]), float(d["confidence"]))
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of a video with a role: a recurring opening, ending, recap or preview
+    found across a season (``source="season"``), or a span the user excluded
+    (``kind="excluded"``, ``source="user"``).
+
+    ``start``/``end`` are seconds (``end`` exclusive: when the segment's last frame
+    stops being shown); ``start_frame``/``end_frame`` are 0-based decoded frames,
+    both inclusive.  ``also_in`` names the other episodes the material recurs in;
+    ``label`` is free text (e.g. from an exclusions file).
+    """
+
+    kind: SegmentKind
+    start: float
+    end: float
+    start_frame: int
+    end_frame: int
+    source: Literal["season", "user"] = "season"
+    also_in: tuple[str, ...] = ()
+    label: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "kind": self.kind,
+            "start": round(float(self.start), 6),
+            "end": round(float(self.end), 6),
+            "start_frame": int(self.start_frame),
+            "end_frame": int(self.end_frame),
+            "source": self.source,
+        }
+        if self.also_in:
+            d["also_in"] = list(self.also_in)
+        if self.label:
+            d["label"] = self.label
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Segment:
+        return cls(cast(SegmentKind, d["kind"]), float(d["start"]), float(d["end"]), int(d["start_frame"]),
+                   int(d["end_frame"]), d.get("source", "season"), tuple(d.get("also_in", ())), d.get("label", ""))
 
 
 @dataclass(frozen=True)
