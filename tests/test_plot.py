@@ -129,8 +129,8 @@ def test_save_all_writes_png_and_svg(result, tmp_path):
     assert not plt.get_fignums()  # nothing left open in pyplot
 
 
-def test_save_all_without_features_skips_the_score_trace(result, tmp_path):
-    loaded = dataclasses.replace(result, features=None)
+def test_save_all_without_evidence_skips_the_score_trace(result, tmp_path):
+    loaded = dataclasses.replace(result, features=None, evidence=None)
     names = {p.stem for p in figures.save_all(loaded, tmp_path, formats=("png",))}
     assert names == {"pace", "shot_lengths", "shot_graph"}
 

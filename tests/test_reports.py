@@ -204,7 +204,7 @@ def test_report_html_is_self_contained(result, report_dir):
     text = (report_dir / "report.html").read_text()
     assert text.startswith("<!DOCTYPE html>")
     refs = re.findall(r"""(?:src|href)\s*=\s*["']([^"']*)""", text) + re.findall(r"url\(([^)]*)\)", text)
-    assert refs and all(r.startswith("data:") for r in refs)
+    assert refs and all(r.startswith(("data:", "#")) for r in refs)  # embedded, or a link within the page
     assert not re.search(r"https?://", text)
     assert "<script" not in text and "<link" not in text
     images = re.findall(r'<img src="(data:image/(png|jpeg);base64,[A-Za-z0-9+/=]+)"', text)

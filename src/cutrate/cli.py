@@ -72,7 +72,7 @@ def main() -> None:
 @click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
 @click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
-@click.option("--no-thumbnails", is_flag=True, help="No thumbnails in report.html (saves decoding the video again).")
+@click.option("--no-thumbnails", is_flag=True, help="No pictures in report.html.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Feature cache folder [default: the user cache folder].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
@@ -196,15 +196,18 @@ class _FilesBar:
 @click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
 @click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
-@click.option("--no-thumbnails", is_flag=True, help="No thumbnails in report.html (no decoding at all).")
+@click.option("--no-thumbnails", is_flag=True, help="No pictures in report.html.")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+              help="Feature cache folder, for the change score and the pictures [default: the user cache folder].")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only.")
-def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, quiet) -> None:
+def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, cache_dir, quiet) -> None:
     """Write the plots, report.html and exports again from saved results, without analysing.
 
     RESULTS are result folders (holding analysis.json) or folders of them; a
-    folder of result folders also gets index.html.  Thumbnails need the video at
-    the path recorded in analysis.json; the change-score plot needs the per-frame
-    features and is not drawn.
+    folder of result folders also gets index.html.  The change-score plot and the
+    pictures come from the feature cache when it still holds the video's features;
+    otherwise pictures are decoded from the video if it is at hand, and the
+    change-score plot is left out.
     """
     from .analysis.pipeline import load
     from .io.inputs import find_results
@@ -222,7 +225,7 @@ def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, quiet) -> 
     loaded = {}
     for folder in folders:
         try:
-            res = load(folder)
+            res = load(folder, evidence=True, cache_dir=cache_dir)
             for write in extras:
                 write(res, folder)
         except (OSError, ValueError, KeyError, CutrateError) as exc:

@@ -331,10 +331,68 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class Stills:
+    """Small JPEG pictures of some frames, kept during the one decode so that reports
+    and notebooks never decode the video again.
+
+    ``frames`` (ascending 0-based frame indices) has one entry per picture; picture
+    ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (JPEG bytes, at most ``width`` ×
+    ``height`` pixels, in the video's display aspect).
+    """
+
+    frames: np.ndarray
+    offsets: np.ndarray
+    data: np.ndarray
+    width: int = 0
+    height: int = 0
+
+    #: Array fields, as stored in the feature cache.
+    ARRAYS: ClassVar[tuple[str, ...]] = ("frames", "offsets", "data")
+
+    def __len__(self) -> int:
+        return int(self.frames.shape[0])
+
+    def jpeg(self, frame: int) -> bytes | None:
+        """The JPEG bytes of ``frame``, or None when it was not kept."""
+        i = int(np.searchsorted(self.frames, frame))
+        if i < len(self) and int(self.frames[i]) == int(frame):
+            return self.data[int(self.offsets[i]) : int(self.offsets[i + 1])].tobytes()
+        return None
+
+    def nearest(self, frame: int, lo: int | None = None, hi: int | None = None) -> int | None:
+        """The kept frame closest to ``frame`` within ``[lo, hi]`` (ties: the earlier), or None."""
+        if not len(self):
+            return None
+        i = int(np.searchsorted(self.frames, frame))
+        best = None
+        for j in (i - 1, i):
+            if 0 <= j < len(self):
+                f = int(self.frames[j])
+                if (lo is None or f >= lo) and (hi is None or f <= hi):
+                    if best is None or abs(f - frame) < abs(best - frame):
+                        best = f
+        if best is None:  # the neighbours are outside the range: any kept frame inside it
+            a = int(np.searchsorted(self.frames, lo if lo is not None else frame))
+            if a < len(self) and (hi is None or int(self.frames[a]) <= hi):
+                best = int(self.frames[a])
+        return best
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What a reviewer needs to check a result without the video: the per-frame
+    change score (``times``, ``score``) and the stills kept during the decode."""
+
+    times: np.ndarray
+    score: np.ndarray
+    stills: Stills | None = None
+
+
+@dataclass(frozen=True)
 class Features:
     """Per-frame features of one video; the arrays are defined in
     :mod:`cutrate.analysis.features`.  All arrays have length ``n`` = number of
-    decoded frames."""
+    decoded frames; ``stills`` holds the pictures kept for reports."""
 
     info: VideoInfo
     times: np.ndarray
@@ -348,6 +406,7 @@ class Features:
     thumb_uv: np.ndarray
     warnings: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
+    stills: Stills | None = None
 
     #: The per-frame arrays, in the order they are stored.
     ARRAYS: ClassVar[tuple[str, ...]] = (
@@ -357,3 +416,8 @@ class Features:
     @property
     def n(self) -> int:
         return int(self.times.shape[0])
+
+    @property
+    def evidence(self) -> Evidence:
+        """The part of the features that reports need."""
+        return Evidence(self.times, self.score, self.stills)

@@ -32,6 +32,7 @@ Feature definitions (frame ``t`` against frame ``t - 1``; entry 0 is 0):
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -41,9 +42,10 @@ import numpy as np
 from ..settings import FAST_DECODE
 from ..types import Features, VideoInfo
 from .kernels import align, block_dissimilarity, block_histograms, color_change, half, histograms
+from .stills import Collector, display_size
 
 #: Bumped whenever a feature's definition changes (invalidates caches).
-FEATURES_VERSION = 3
+FEATURES_VERSION = 4
 
 
 class _Accumulator:
@@ -55,7 +57,8 @@ class _Accumulator:
         self.prev_hist: np.ndarray | None = None
         self.prev_bh: np.ndarray | None = None
 
-    def add(self, times: np.ndarray, y: np.ndarray, uv: np.ndarray) -> None:
+    def add(self, times: np.ndarray, y: np.ndarray, uv: np.ndarray) -> np.ndarray:
+        """Add a batch of frames; returns their cut scores (the first frame's is 0)."""
         n = y.shape[0]
         yf = y.astype(np.int16)
         hist = histograms(y, uv)
@@ -66,7 +69,11 @@ class _Accumulator:
             yf_all = np.concatenate([self.prev_y, yf])
             ph = np.concatenate([self.prev_hist, hist[:-1]])
         py, py2 = yf_all[1:-1], yf_all[:-2]
-        self.parts["score"].append(block_dissimilarity(yf, align(py, yf)).astype(np.float32))
+        first = self.prev_y is None
+        score = block_dissimilarity(yf, align(py, yf)).astype(np.float32)
+        if first:
+            score[0] = 0.0
+        self.parts["score"].append(score)
         self.parts["score2"].append(block_dissimilarity(yf, align(py2, yf)).astype(np.float32))
         bh = block_histograms(half(y), uv[:, 0], uv[:, 1])
         pbh = np.concatenate([bh[:1] if self.prev_bh is None else self.prev_bh, bh[:-1]])
@@ -81,6 +88,7 @@ class _Accumulator:
         self.parts["thumb_y"].append(ty)
         self.parts["thumb_uv"].append(tuv)
         self.prev_y, self.prev_hist = yf_all[-2:], hist[-1:]
+        return score
 
     def result(self, info: VideoInfo, warnings: Iterable[str], settings: dict[str, Any]) -> Features:
         arrays = {k: np.concatenate(v) for k, v in self.parts.items()}
@@ -94,6 +102,8 @@ def compute(
     path: str | os.PathLike,
     *,
     fast_decode: bool = FAST_DECODE,
+    stills: bool = True,
+    threads: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Features:
     """Decode ``path`` once and compute :class:`Features` for every frame.
@@ -104,6 +114,10 @@ def compute(
         The video file.
     fast_decode : bool
         Skip the decoder's deblocking filter (see :class:`cutrate.io.video.VideoReader`).
+    stills : bool
+        Keep the stills reports show (:mod:`cutrate.analysis.stills`) in ``Features.stills``.
+    threads : int
+        Decoder threads (0: FFmpeg's choice, all cores).
     progress : callable(done_frames, total_frames_estimate), optional
         Called after every batch.
 
@@ -119,19 +133,25 @@ def compute(
     True
     """
     from ..io.video import FRAME_SIZE, VideoReader
+    from ..io.video.pixels import PREVIEW_SCALE
 
     acc = _Accumulator()
-    with VideoReader(path, fast=fast_decode) as reader:
+    with VideoReader(path, fast=fast_decode, preview=stills, threads=threads) as reader:
         total = reader.info.frames
+        box = (PREVIEW_SCALE * FRAME_SIZE[0], PREVIEW_SCALE * FRAME_SIZE[1])
+        collector = Collector(reader.info.frame_rate, display_size(reader.info.width, reader.info.height, box))
         done = 0
         for batch in _prefetch(reader.batches()):
-            acc.add(batch.times, batch.y, batch.uv)
+            score = acc.add(batch.times, batch.y, batch.uv)
+            if stills and batch.preview_y is not None and batch.preview_uv is not None:
+                collector.add(batch.start, score, batch.preview_y, batch.preview_uv)
             done += len(batch)
             if progress is not None:
                 progress(done, max(total, done))
         info = _final_info(reader.info, acc)
         settings = {"frame_size": list(FRAME_SIZE), "fast_decode": fast_decode, "features_version": FEATURES_VERSION}
-        return acc.result(info, reader.warnings, settings)
+        feats = acc.result(info, reader.warnings, settings)
+        return dataclasses.replace(feats, stills=collector.result()) if stills else feats
 
 
 def from_arrays(

@@ -20,14 +20,19 @@ from ..errors import ParameterError
 from ..io import cache
 from ..io.results import read_document
 from ..settings import DETECT_NAMES, FAST_DECODE, Settings, TimelineSettings
-from ..types import Features, Shot, Summary, Timeline, Transition, VideoInfo
+from ..types import Evidence, Features, Shot, Summary, Timeline, Transition, VideoInfo
 from . import detect, features, timeline
 
 
 @dataclass(frozen=True)
 class Result:
-    """Everything one analysis produced.  ``features`` may be None for a result
-    loaded from ``analysis.json``; then :meth:`redetect` is unavailable."""
+    """Everything one analysis produced.
+
+    ``features`` (the per-frame arrays) may be None: a result loaded from
+    ``analysis.json``, or sent back from a batch worker; then :meth:`redetect` is
+    unavailable.  ``evidence`` (the change score and the stills a report shows) is
+    the light part of the features, kept where the features are dropped.
+    """
 
     info: VideoInfo
     settings: Settings
@@ -38,6 +43,7 @@ class Result:
     features: Features | None = None
     warnings: tuple[str, ...] = ()
     version: str = __version__
+    evidence: Evidence | None = None
 
     # -- cheap re-runs -----------------------------------------------------------
     def redetect(self, settings: Settings | None = None, **kwargs: Any) -> Result:
@@ -123,9 +129,33 @@ class Result:
         )
 
 
-def load(path: str | os.PathLike) -> Result:
-    """Read a saved ``analysis.json`` (or its folder) back into a :class:`Result`."""
-    return Result.from_dict(read_document(path))
+def load(path: str | os.PathLike, *, cache_dir: str | os.PathLike | None = None, evidence: bool = False) -> Result:
+    """Read a saved ``analysis.json`` (or its folder) back into a :class:`Result`.
+
+    With ``evidence=True`` the change score and stills come from the feature cache
+    when it still holds the video's features (found by the video's content
+    identity; the video itself is not needed).
+    """
+    result = Result.from_dict(read_document(path))
+    if evidence:
+        feats = cached_features(result.info, fast_decode=result.settings.fast_decode, cache_dir=cache_dir)
+        if feats is not None:
+            result = dataclasses.replace(result, evidence=feats.evidence)
+    return result
+
+
+def cached_features(info: VideoInfo, *, fast_decode: bool = FAST_DECODE,
+                    cache_dir: str | os.PathLike | None = None) -> Features | None:
+    """The cached features of the video ``info`` describes (by its identity), or None."""
+    if not info.identity:
+        return None
+    cdir = cache_dir if cache_dir is not None else cache.default_dir()
+    entry = cache.key(info.path, _cache_settings(fast_decode), identity=info.identity)
+    return cache.load(cdir, entry, info.path)
+
+
+def _cache_settings(fast_decode: bool) -> dict[str, Any]:
+    return {"fast_decode": fast_decode, "features_version": features.FEATURES_VERSION}
 
 
 def _pace(
@@ -156,6 +186,7 @@ def from_features(feats: Features, *, settings: Settings | None = None) -> Resul
         summary=summary,
         features=feats,
         warnings=feats.warnings,
+        evidence=feats.evidence,
     )
 
 
@@ -190,8 +221,7 @@ def load_features(
     entry = None
     cdir = cache_dir if cache_dir is not None else cache.default_dir()
     if use_cache and ident:
-        entry = cache.key(path, {"fast_decode": fast_decode, "features_version": features.FEATURES_VERSION},
-                          identity=ident)
+        entry = cache.key(path, _cache_settings(fast_decode), identity=ident)
         hit = cache.load(cdir, entry, path)
         if hit is not None:
             if progress is not None:

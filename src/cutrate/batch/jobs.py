@@ -8,6 +8,7 @@ file's identity, the settings and the cutrate version.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -101,7 +102,9 @@ def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) ->
         log.debug("internal error on %s\n%s", job.path, traceback.format_exc())
         return Outcome(job.path, job.folder, "failed", error=f"{job.path}: internal error ({type(exc).__name__}: {exc})",
                        seconds=time.perf_counter() - t0)
-    return Outcome(job.path, job.folder, "done", result=result, seconds=time.perf_counter() - t0,
+    # the per-frame arrays stay here; the evidence a report needs travels
+    slim = dataclasses.replace(result, features=None)
+    return Outcome(job.path, job.folder, "done", result=slim, seconds=time.perf_counter() - t0,
                    frames=result.info.frames)
 
 

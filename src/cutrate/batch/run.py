@@ -63,9 +63,9 @@ def run(
             except OSError as exc:
                 oc = Outcome(oc.path, oc.folder, "failed", error=f"{oc.folder}: cannot write results ({exc.strerror or exc})",
                              seconds=oc.seconds, frames=oc.frames)
-        # drop the heavy features once written; keep the summary data
-        if oc.result is not None and oc.result.features is not None:
-            oc = replace(oc, result=replace(oc.result, features=None))
+        # drop the evidence once written; keep the summary data
+        if oc.result is not None and oc.result.evidence is not None:
+            oc = replace(oc, result=replace(oc.result, evidence=None))
         outcomes[i] = oc
         if on_outcome is not None:
             on_outcome(oc)

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from ..types import Features, VideoInfo
+from ..types import Features, Stills, VideoInfo
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,10 @@ def load(cache_dir: str | os.PathLike, entry: str, path: str) -> Features | None
         with np.load(f, allow_pickle=False) as z:
             arrays = {k: z[k] for k in Features.ARRAYS}
             meta = json.loads(str(z["meta"]))
+            stills = None
+            if "stills_frames" in z.files:
+                size = meta.get("stills_size", [0, 0])
+                stills = Stills(*(z[f"stills_{k}"] for k in Stills.ARRAYS), width=int(size[0]), height=int(size[1]))
     except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
         log.warning("ignoring damaged cache entry %s (%s)", f, exc)
         try:
@@ -77,7 +81,8 @@ def load(cache_dir: str | os.PathLike, entry: str, path: str) -> Features | None
             pass
         return None
     info = VideoInfo(**{**meta["info"], "path": str(path)})
-    return Features(info=info, warnings=tuple(meta.get("warnings", ())), settings=meta.get("settings", {}), **arrays)
+    return Features(info=info, warnings=tuple(meta.get("warnings", ())), settings=meta.get("settings", {}),
+                    stills=stills, **arrays)
 
 
 def store(cache_dir: str | os.PathLike, entry: str, features: Features) -> Path | None:
@@ -85,13 +90,16 @@ def store(cache_dir: str | os.PathLike, entry: str, features: Features) -> Path 
     d = Path(cache_dir)
     try:
         d.mkdir(parents=True, exist_ok=True)
-        meta = json.dumps(
-            {"info": features.info.to_dict(), "warnings": list(features.warnings), "settings": features.settings}
-        )
+        doc = {"info": features.info.to_dict(), "warnings": list(features.warnings), "settings": features.settings}
+        arrays = {k: getattr(features, k) for k in Features.ARRAYS}
+        if features.stills is not None:
+            doc["stills_size"] = [features.stills.width, features.stills.height]
+            arrays.update({f"stills_{k}": getattr(features.stills, k) for k in Stills.ARRAYS})
+        meta = json.dumps(doc)
         fd, tmp = tempfile.mkstemp(prefix=f".{entry}.", suffix=".tmp", dir=d)
         try:
             with os.fdopen(fd, "wb") as fh:
-                np.savez(fh, meta=np.array(meta), **{k: getattr(features, k) for k in Features.ARRAYS})
+                np.savez(fh, meta=np.array(meta), **arrays)
                 fh.flush()
                 os.fsync(fh.fileno())
             final = d / f"{entry}.npz"

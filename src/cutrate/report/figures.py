@@ -37,15 +37,15 @@ def save_season(results: Sequence[Result], folder: str | os.PathLike, formats: S
 
 def figures(result: Result) -> dict[str, Figure]:
     """The standard figures, built without pyplot: ``pace``, ``shot_lengths``,
-    ``shot_graph`` and, when the result has features, ``score_trace``."""
+    ``shot_graph`` and, when the result has its evidence, ``score_trace``."""
     out: dict[str, Figure] = {}
     for name, draw in (("pace", pace), ("shot_lengths", shot_lengths), ("shot_graph", shot_graph)):
         fig = Figure(figsize=FIGURE_SIZES[name], layout="constrained")
         draw(result, ax=fig.add_subplot())
         out[name] = fig
-    if result.features is not None:
+    if result.evidence is not None:
         fig = Figure(figsize=FIGURE_SIZES["score_trace"], layout="constrained")
-        score_trace(result.features, result.transitions, result.settings, ax=fig.add_subplot(),
+        score_trace(result.evidence, result.transitions, result.settings, ax=fig.add_subplot(),
                     title=f"Change score — {video_name(result)}")
         out["score_trace"] = fig
     return out

@@ -18,18 +18,15 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-import numpy as np
-
 from .._fmt import clock, mss, peak_sentence
 from .._version import __version__
 from ..analysis.pipeline import Result, load
 from ..io.atomic import write_atomic
 from ..settings import REVIEW_CONFIDENCE
-from ..types import Transition
+from ..types import Shot, Transition
+from .pictures import Picture, before_after, pictures, shot_want
 from .text import video_name
 
-#: Width in pixels of the embedded thumbnails.
-THUMB_WIDTH = 240
 #: At most this many peak-window shots and review transitions get thumbnails.
 MAX_PEAK_THUMBS = 240
 MAX_REVIEW = 200
@@ -55,11 +52,17 @@ table.kv th { width: 260px; font-weight: 500; color: #444; }
 figure { margin: 12px 0 24px; }
 figure img { width: 100%; max-width: 1120px; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: 0.92em; margin-top: 4px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 10px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(256px, 1fr)); gap: 12px; }
 .thumb { margin: 0; font-size: 0.85em; }
 .thumb img { width: 100%; height: auto; display: block; border: 1px solid var(--line); }
-.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 6px; max-width: 520px; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; max-width: 560px; }
 .pair img { width: 100%; height: auto; display: block; border: 1px solid var(--line); }
+.zoom a.open { cursor: zoom-in; display: block; }
+.zoom a.close { display: none; }
+.zoom:target a.close { display: block; position: fixed; inset: 0; z-index: 10; background: rgba(0,0,0,0.85);
+  cursor: zoom-out; }
+.zoom:target img { position: fixed; z-index: 11; left: 50%; top: 50%; transform: translate(-50%, -50%);
+  width: min(92vw, 1024px); pointer-events: none; border: 0; }
 .kind { display: inline-block; padding: 0 6px; border-radius: 3px; color: #fff; font-size: 0.85em; }
 a { color: var(--accent); }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
@@ -86,15 +89,6 @@ def _sec(x: float, digits: int = 2) -> str:
 
 def _data_uri(mime: str, data: bytes) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-def _jpeg(rgb: np.ndarray, quality: int = 82) -> bytes:
-    import cv2
-
-    ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(rgb[..., ::-1]), [cv2.IMWRITE_JPEG_QUALITY, quality])
-    if not ok:
-        raise ValueError("JPEG encoding failed")
-    return buf.tobytes()
 
 
 def _img(uri: str, alt: str) -> str:
@@ -197,40 +191,25 @@ def _plots(result: Result) -> str:
     return "\n".join(parts)
 
 
-def _peak_shots(result: Result) -> list[tuple[int, int]]:
-    """``(shot number, frame to show)`` for the shots overlapping the peak window."""
+def _peak_shots(result: Result) -> list[tuple[int, Shot]]:
+    """``(shot number, shot)`` for the shots overlapping the peak window."""
     p = result.summary.peak
-    out = []
-    for i, sh in enumerate(result.shots, 1):
-        if sh.end > p.start and sh.start < p.end:
-            out.append((i, (sh.start_frame + sh.end_frame) // 2))
-    return out
+    return [(i, sh) for i, sh in enumerate(result.shots, 1) if sh.end > p.start and sh.start < p.end]
 
 
 def _review(result: Result) -> list[Transition]:
     return [t for t in result.transitions if t.confidence < REVIEW_CONFIDENCE]
 
 
-def _grab(result: Result, frames: list[int], width: int) -> tuple[dict[int, str], str | None]:
-    """Thumbnails as data URIs, or a note saying why there are none."""
-    if not frames:
-        return {}, None
-    path = result.info.path
-    if not Path(path).is_file():
-        return {}, (f"Thumbnails skipped: the video file {path} is not available here "
-                    "(the result was loaded from analysis.json).")
-    from ..io.video import grab_frames
-
-    images = grab_frames(path, frames, width=width)
-    uris = {f: _data_uri("image/jpeg", _jpeg(img)) for f, img in images.items()}
-    missing = len(set(frames) - set(uris))
-    note = f"{missing} of {len(set(frames))} thumbnails could not be decoded." if missing else None
-    return uris, note
-
-
-def _thumb(uris: dict[int, str], frame: int, alt: str) -> str:
-    uri = uris.get(frame)
-    return _img(uri, alt) if uri else "<div class='muted'>(no image)</div>"
+def _thumb(pics: dict[str, Picture], key: str, alt: str) -> str:
+    """A thumbnail that enlarges when clicked and shrinks back on a second click
+    (CSS ``:target`` only: no script, and the picture is embedded once)."""
+    pic = pics.get(key)
+    if pic is None:
+        return "<div class='muted'>(no image)</div>"
+    anchor = f"pic-{key}"
+    return (f"<span class='zoom' id='{anchor}'><a class='open' href='#{anchor}'>"
+            f"{_img(_data_uri('image/jpeg', pic.jpeg), alt)}</a><a class='close' href='#_' title='close'></a></span>")
 
 
 def _time_of(result: Result, frame: int) -> float:
@@ -244,20 +223,22 @@ def _time_of(result: Result, frame: int) -> float:
 # --------------------------------------------------------------------------- pages
 
 
-def html_text(result: Result, *, thumbnails: bool = True, thumb_width: int = THUMB_WIDTH) -> str:
+def html_text(result: Result, *, thumbnails: bool = True) -> str:
     """The ``report.html`` page of ``result`` as text (see :func:`write_html`)."""
     s = result.summary
     name = video_name(result)
     peak_shots = _peak_shots(result)
     review = _review(result)
     shown_peak, shown_review = peak_shots[:MAX_PEAK_THUMBS], review[:MAX_REVIEW]
-    uris: dict[int, str] = {}
+    pics: dict[str, Picture] = {}
     note = None
     if not thumbnails:
         note = "Thumbnails were not requested for this report."
     else:
-        wanted = [f for _, f in shown_peak] + [f for t in shown_review for f in (t.start_frame - 1, t.end_frame)]
-        uris, note = _grab(result, wanted, thumb_width)
+        wants = {f"s{i}": shot_want(sh) for i, sh in shown_peak}
+        for k, t in enumerate(shown_review):
+            wants[f"b{k}"], wants[f"a{k}"] = before_after(result, t)
+        pics, note = pictures(result, wants)
     note_html = f"<p class='note'>{_e(note)}</p>" if note else ""
 
     body = [
@@ -275,15 +256,14 @@ def html_text(result: Result, *, thumbnails: bool = True, thumb_width: int = THU
     if s.peak.count == 0:
         body.append("<p class='muted'>No transitions, so no peak window.</p>")
     else:
-        if uris:
-            body.append(f"<p class='muted'>One frame from the middle of each of the {len(peak_shots)} shots in the "
-                        "window, with the shot's start time and length.</p>")
+        if pics:
+            body.append(f"<p class='muted'>One frame from each of the {len(peak_shots)} shots in the "
+                        "window, with the shot's start time and length; click a picture to enlarge it.</p>")
         body.append(note_html)
-        if uris:
+        if pics:
             cells = []
-            for i, frame in shown_peak:
-                sh = result.shots[i - 1]
-                cells.append(f"<figure class='thumb'>{_thumb(uris, frame, f'shot {i}')}"
+            for i, sh in shown_peak:
+                cells.append(f"<figure class='thumb'>{_thumb(pics, f's{i}', f'shot {i}')}"
                              f"<figcaption>shot {i} · {_e(clock(sh.start))} · {sh.duration:.2f} s</figcaption></figure>")
             body.append("<div class='grid'>" + "".join(cells) + "</div>")
         if len(peak_shots) > len(shown_peak):
@@ -298,14 +278,18 @@ def html_text(result: Result, *, thumbnails: bool = True, thumb_width: int = THU
         body.append("<p class='muted'>The last frame before each transition and the first clean frame after it: "
                     "confirm that the picture changes shot.</p>" + note_html)
         rows = []
-        for t in shown_review:
-            before, after = t.start_frame - 1, t.end_frame
+        for k, t in enumerate(shown_review):
             span = f"frame {t.frame}" if t.start_frame == t.end_frame else f"frames {t.start_frame}–{t.end_frame}"
-            pair = "" if not uris else (f"<div class='pair'><figure class='thumb'>{_thumb(uris, before, f'frame {before}')}"
-                    f"<figcaption>before · frame {before} · {_e(clock(_time_of(result, before)))}</figcaption>"
-                    f"</figure><figure class='thumb'>{_thumb(uris, after, f'frame {after}')}"
-                    f"<figcaption>after · frame {after} · {_e(clock(_time_of(result, after)))}</figcaption>"
-                    "</figure></div>")
+            pair = ""
+            if pics:
+                cells = []
+                for side, key in (("before", f"b{k}"), ("after", f"a{k}")):
+                    pic = pics.get(key)
+                    when = "" if pic is None else f" · frame {pic.frame} · {_e(clock(_time_of(result, pic.frame)))}"
+                    alt = f"frame {pic.frame}" if pic is not None else side
+                    cells.append(f"<figure class='thumb'>{_thumb(pics, key, alt)}"
+                                 f"<figcaption>{side}{when}</figcaption></figure>")
+                pair = "<div class='pair'>" + "".join(cells) + "</div>"
             rows.append(f"<tr><td>{_kind_badge(t.kind)}</td><td>{_e(clock(t.time))}<br>"
                         f"<span class='muted'>{_e(span)}</span></td><td class='num'>{t.confidence:.2f}</td>"
                         f"<td>{pair}</td></tr>")
@@ -329,8 +313,7 @@ def _settings_table(result: Result) -> str:
     return f"<table class='kv'>{''.join(rows)}</table>"
 
 
-def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = True,
-               thumb_width: int = THUMB_WIDTH) -> Path:
+def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = True) -> Path:
     """Write ``report.html``: one self-contained page for a reviewer.
 
     Holds the summary table (durations, counts by kind, ASL, MSL, SD, CV, cuts per
@@ -346,18 +329,16 @@ def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = 
     folder : str or PathLike
         Output folder (created if needed).
     thumbnails : bool
-        Decode the video again for thumbnails (up to the last frame needed).  When
-        the video file is missing (a result loaded on another machine), the page
-        says so instead.
-    thumb_width : int
-        Thumbnail width in pixels.
+        Show the pictures (from the stills kept during the analysis; decoded again
+        only for a result that has none and whose video is at hand).  When neither
+        is available, the page says so instead.
 
     Returns
     -------
     Path
         ``folder/report.html``.
     """
-    return write_atomic(Path(folder) / "report.html", html_text(result, thumbnails=thumbnails, thumb_width=thumb_width))
+    return write_atomic(Path(folder) / "report.html", html_text(result, thumbnails=thumbnails))
 
 
 def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]], out_dir: str | os.PathLike) -> Path:

@@ -31,7 +31,7 @@ from matplotlib.patches import Patch
 from .._fmt import mss, peak_sentence
 from ..analysis.pipeline import Result
 from ..settings import REVIEW_CONFIDENCE, DetectSettings, Settings
-from ..types import TRANSITION_KINDS, Features, Peak, Timeline, Transition
+from ..types import TRANSITION_KINDS, Evidence, Features, Peak, Timeline, Transition
 from .season import pace_grid
 from .text import video_name
 
@@ -320,7 +320,7 @@ def shot_graph(result: Result, ax: Axes | None = None, *, degree: int = 6, windo
     return bars
 
 
-def score_trace(features: Features, transitions: Sequence[Transition], settings: Settings | DetectSettings,
+def score_trace(features: Features | Evidence, transitions: Sequence[Transition], settings: Settings | DetectSettings,
                 ax: Axes | None = None, *,
                 title: str | None = None, **kwargs: Any) -> Line2D:
     """The per-frame change score with the cut threshold and the detected transitions.
@@ -331,8 +331,9 @@ def score_trace(features: Features, transitions: Sequence[Transition], settings:
 
     Parameters
     ----------
-    features : Features
-        ``features.times`` and ``features.score`` are drawn.
+    features : Features or Evidence
+        ``features.times`` and ``features.score`` are drawn (``result.evidence``
+        has them when the features do not travel with a result).
     transitions : sequence of Transition
     settings : Settings or DetectSettings
         Source of the threshold line.
@@ -377,7 +378,8 @@ def score_trace(features: Features, transitions: Sequence[Transition], settings:
         ax.set_xlim(float(times[0]), float(times[-1]))
     time_axis(ax, end_s=float(times[-1]) if n else None)
     ax.set_ylabel("change score (0–1)")
-    _finish(ax, title or f"Change score — {Path(features.info.path).name}", handles)
+    name = Path(features.info.path).name if isinstance(features, Features) else ""
+    _finish(ax, title or ("Change score — " + name if name else "Change score"), handles)
     return line
 
 

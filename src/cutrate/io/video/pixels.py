@@ -15,6 +15,10 @@ import numpy as np
 
 log = logging.getLogger(__name__)
 
+#: Preview planes (for the stills of reports) are this many times the analysis size:
+#: the intermediate of the downscale of large frames, so they cost nothing extra.
+PREVIEW_SCALE = 4
+
 #: 8-bit planar formats read directly: name -> number of chroma planes (0 = grey).
 _DIRECT_FORMATS: dict[str, int] = {
     **{f"yuv{s}p": 2 for s in ("420", "422", "444", "440", "411", "410")},
@@ -44,8 +48,11 @@ def _plane(plane: Any, height: int, dtype: Any = np.uint8) -> np.ndarray:
 
 
 def extract(frame: Any, y_out: np.ndarray, uv_out: np.ndarray, size: tuple[int, int],
-             csize: tuple[int, int]) -> bool:
-    """Downscale ``frame`` into ``y_out`` / ``uv_out``; False if it cannot be converted."""
+            csize: tuple[int, int], preview_y: np.ndarray | None = None,
+            preview_uv: np.ndarray | None = None) -> bool:
+    """Downscale ``frame`` into ``y_out`` / ``uv_out`` (and, when given, into the
+    preview planes at :data:`PREVIEW_SCALE` times that size); False if it cannot be
+    converted."""
     if frame.width < 1 or frame.height < 1:
         return False
     fmt = frame.format.name
@@ -57,35 +64,58 @@ def extract(frame: Any, y_out: np.ndarray, uv_out: np.ndarray, size: tuple[int, 
         chroma, shift = layout
         dtype = np.uint16 if shift else np.uint8
         planes = frame.planes
-        _shrink(_plane(planes[0], planes[0].height, dtype), size, y_out, shift)
+        _shrink(_plane(planes[0], planes[0].height, dtype), size, y_out, shift, preview_y)
         if chroma:
             for i in (1, 2):
-                _shrink(_plane(planes[i], planes[i].height, dtype), csize, uv_out[i - 1], shift)
+                big = None if preview_uv is None else preview_uv[i - 1]
+                _shrink(_plane(planes[i], planes[i].height, dtype), csize, uv_out[i - 1], shift, big)
         else:
             uv_out.fill(128)
+            if preview_uv is not None:
+                preview_uv.fill(128)
     except (ValueError, TypeError, IndexError) as exc:  # unsupported or malformed frame buffers
         log.debug("cannot convert a %s frame: %s", fmt, exc)
         return False
     return True
 
 
-def _shrink(plane: np.ndarray, size: tuple[int, int], out: np.ndarray, shift: int = 0) -> None:
-    """Area-average ``plane`` down to ``size`` into the uint8 ``out``.
+def _shrink(plane: np.ndarray, size: tuple[int, int], out: np.ndarray, shift: int = 0,
+            preview: np.ndarray | None = None) -> None:
+    """Area-average ``plane`` down to ``size`` into the uint8 ``out`` (and into
+    ``preview``, :data:`PREVIEW_SCALE` times ``size``, when given).
 
     OpenCV's general INTER_AREA path is slow for large non-integer ratios, so large
     planes are first sampled bilinearly to four times the target size; the final
-    4x4 area average then covers each output pixel with 64 source pixels.  Planes
-    of more than 8 bits (``shift`` > 0) are averaged as uint16 and rounded down to
-    8 bits.
+    4x4 area average then covers each output pixel with 64 source pixels.  That
+    intermediate is the preview, at no extra cost; smaller planes are resized to
+    the preview size directly.  Planes of more than 8 bits (``shift`` > 0) are
+    averaged as uint16 and rounded down to 8 bits.
     """
     import cv2
 
     w, h = size
+    big = (PREVIEW_SCALE * w, PREVIEW_SCALE * h)
     if plane.shape[1] > 8 * w and plane.shape[0] > 8 * h:
-        plane = cv2.resize(plane, (4 * w, 4 * h), interpolation=cv2.INTER_LINEAR)
+        if preview is not None and not shift:
+            plane = cv2.resize(plane, big, dst=preview, interpolation=cv2.INTER_LINEAR)
+        else:
+            plane = cv2.resize(plane, big, interpolation=cv2.INTER_LINEAR)
+            if preview is not None:
+                preview[...] = _to8(plane, shift)
+    elif preview is not None:
+        shrinking = plane.shape[1] >= big[0] and plane.shape[0] >= big[1]
+        small = cv2.resize(plane, big, interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_LINEAR)
+        preview[...] = _to8(small, shift)
     if not shift:
         cv2.resize(plane, size, dst=out, interpolation=cv2.INTER_AREA)
         return
-    deep = cv2.resize(plane, size, interpolation=cv2.INTER_AREA).astype(np.uint32)
+    out[...] = _to8(cv2.resize(plane, size, interpolation=cv2.INTER_AREA), shift)
+
+
+def _to8(x: np.ndarray, shift: int) -> np.ndarray:
+    """Samples of ``8 + shift`` bits rounded to 8 bits."""
+    if not shift:
+        return x
+    deep = x.astype(np.uint32)
     np.minimum((deep + (1 << (shift - 1))) >> shift, 255, out=deep)
-    out[...] = deep
+    return deep

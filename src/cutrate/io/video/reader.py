@@ -55,7 +55,7 @@ from ...settings import FAST_DECODE
 from . import heartbeat
 from .clock import Clock
 from .open import close, declared, open_container, python_logging_active, describe_error, stream_info, video_stream
-from .pixels import extract
+from .pixels import PREVIEW_SCALE, extract
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +90,17 @@ class FrameBatch:
         Luma, area-averaged to :data:`FRAME_SIZE`.
     uv : np.ndarray [shape=(n, 2, h // 2, w // 2), uint8]
         Chroma (Cb, Cr) at half the luma size.
+    preview_y, preview_uv : np.ndarray, optional
+        The same frames at :data:`~cutrate.io.video.pixels.PREVIEW_SCALE` times the
+        size (from ``VideoReader(preview=True)``), for stills in reports.
     """
 
     start: int
     times: np.ndarray
     y: np.ndarray
     uv: np.ndarray
+    preview_y: np.ndarray | None = None
+    preview_uv: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.times.shape[0])
@@ -117,6 +122,9 @@ class VideoReader:
         pixels imperceptibly at analysis size and makes H.264/HEVC decoding cheaper.
     threads : int
         Decoder threads; 0 lets FFmpeg choose.
+    preview : bool
+        Also hand out every frame at :data:`~cutrate.io.video.pixels.PREVIEW_SCALE`
+        times the size (``FrameBatch.preview_y``/``preview_uv``).
 
     Attributes
     ----------
@@ -142,6 +150,7 @@ class VideoReader:
         size: tuple[int, int] = FRAME_SIZE,
         fast: bool = FAST_DECODE,
         threads: int = 0,
+        preview: bool = False,
     ) -> None:
         import av
 
@@ -149,6 +158,7 @@ class VideoReader:
         self.size = (int(size[0]), int(size[1]))
         self.fast = fast
         self.threads = threads
+        self.preview = preview
         self.warnings: list[str] = []
         self.rotation = 0
         self._dropped = 0
@@ -282,6 +292,9 @@ class VideoReader:
         cw, ch = max(1, w // 2), max(1, h // 2)
         ys = np.empty((batch_frames, h, w), np.uint8)
         uvs = np.empty((batch_frames, 2, ch, cw), np.uint8)
+        k = PREVIEW_SCALE
+        pys = np.empty((batch_frames, k * h, k * w), np.uint8) if self.preview else None
+        puvs = np.empty((batch_frames, 2, k * ch, k * cw), np.uint8) if self.preview else None
         raw = np.empty(batch_frames, np.float64)
         clock = Clock(1.0 / self.info.fps, self._max_gap, self._warn)
         damaged = _Runs(self, "decoded with errors (the decoder concealed damaged data)")
@@ -292,14 +305,20 @@ class VideoReader:
         def emit(lookahead: float) -> FrameBatch:
             times = clock.times(raw[:n], start, lookahead)
             all_times.append(times)
-            return FrameBatch(start, times, ys[:n].copy(), uvs[:n].copy())
+            if pys is None or puvs is None:
+                return FrameBatch(start, times, ys[:n].copy(), uvs[:n].copy())
+            return FrameBatch(start, times, ys[:n].copy(), uvs[:n].copy(), pys[:n].copy(), puvs[:n].copy())
 
         def repeat_previous(i: int, batch: FrameBatch | None) -> None:
             """Stand-in pixels for an unconvertible frame: the previous frame's."""
             if i:
                 ys[i], uvs[i] = ys[i - 1], uvs[i - 1]
+                if pys is not None and puvs is not None:
+                    pys[i], puvs[i] = pys[i - 1], puvs[i - 1]
             elif batch is not None:
                 ys[i], uvs[i] = batch.y[-1], batch.uv[-1]
+                if pys is not None and puvs is not None and batch.preview_y is not None:
+                    pys[i], puvs[i] = batch.preview_y[-1], batch.preview_uv[-1]
 
         previous: FrameBatch | None = None
         last_raw = math.nan
@@ -322,7 +341,8 @@ class VideoReader:
             if start + n == 0:
                 self.rotation = _rotation(frame)
             raw[n] = t
-            ok = extract(frame, ys[n], uvs[n], (w, h), (cw, ch))
+            ok = extract(frame, ys[n], uvs[n], (w, h), (cw, ch), None if pys is None else pys[n],
+                         None if puvs is None else puvs[n])
             if not ok:
                 if start + n == 0:
                     raise DecodeError(self.path, f"cannot convert pixel format {frame.format.name!r} "
