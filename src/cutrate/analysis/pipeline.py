@@ -196,6 +196,7 @@ def load_features(
     fast_decode: bool = FAST_DECODE,
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
+    threads: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Features:
     """Features of ``path`` from the feature cache, or computed (and cached) by decoding.
@@ -210,6 +211,8 @@ def load_features(
         Where features are cached (default: :func:`cutrate.io.cache.default_dir`).
     use_cache : bool
         Read and write the cache; False always decodes.
+    threads : int
+        Decoder threads (0: all cores).
     progress : callable(done_frames, total_frames), optional
         Called while decoding.
     """
@@ -227,7 +230,7 @@ def load_features(
             if progress is not None:
                 progress(hit.n, hit.n)
             return _with_identity(hit, ident)
-    feats = features.compute(path, fast_decode=fast_decode, progress=progress)
+    feats = features.compute(path, fast_decode=fast_decode, threads=threads, progress=progress)
     if entry is not None:
         cache.store(cdir, entry, feats)
     return _with_identity(feats, ident)
@@ -243,6 +246,7 @@ def analyze(
     settings: Settings | None = None,
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
+    threads: int = 0,
     progress: Callable[[int, int], None] | None = None,
     **kwargs: Any,
 ) -> Result:
@@ -259,6 +263,8 @@ def analyze(
         Where features are cached (default: the user cache directory).
     use_cache : bool
         Read and write the feature cache.
+    threads : int
+        Decoder threads (0: all cores; a batch of N parallel jobs gives each cores / N).
     progress : callable(done_frames, total_frames), optional
         Called while decoding.
 
@@ -275,6 +281,7 @@ def analyze(
     """
     settings = Settings.from_kwargs(settings, **kwargs)
     feats = load_features(
-        path, fast_decode=settings.fast_decode, cache_dir=cache_dir, use_cache=use_cache, progress=progress
+        path, fast_decode=settings.fast_decode, cache_dir=cache_dir, use_cache=use_cache, threads=threads,
+        progress=progress,
     )
     return from_features(feats, settings=settings)

@@ -42,6 +42,9 @@ class Job:
     #: Seconds without decoding progress after which the video is given up (the decoder
     #: runs in a watched child process, see :mod:`cutrate.batch.watchdog`); None: in-process.
     stall_s: float | None = STALL_S
+    #: Decoder threads (0: all cores); :func:`cutrate.batch.run` gives each of N
+    #: parallel jobs cores / N, so that they divide the machine rather than oversubscribe it.
+    threads: int = 0
 
 
 @dataclass(frozen=True)
@@ -87,12 +90,13 @@ def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) ->
     try:
         if job.stall_s is None:
             result = analyze(job.path, settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
-                             progress=progress)
+                             threads=job.threads, progress=progress)
         else:
             from .watchdog import run_with_watchdog
 
             result = run_with_watchdog(analyze, job.path, label=job.path, stall_s=job.stall_s, progress=progress,
-                                       settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache)
+                                       settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
+                                       threads=job.threads)
     except CutrateError as exc:
         return Outcome(job.path, job.folder, "failed", error=str(exc), seconds=time.perf_counter() - t0)
     except MemoryError:

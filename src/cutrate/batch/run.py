@@ -12,13 +12,19 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import traceback
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
 from ..report.writers import Writer
 from .executors import DaskExecutor, LocalExecutor
 from .jobs import Job, Outcome, analyse_job, up_to_date, write_outputs
+
+log = logging.getLogger(__name__)
 
 
 def run(
@@ -63,6 +69,10 @@ def run(
             except OSError as exc:
                 oc = Outcome(oc.path, oc.folder, "failed", error=f"{oc.folder}: cannot write results ({exc.strerror or exc})",
                              seconds=oc.seconds, frames=oc.frames)
+            except Exception as exc:  # noqa: BLE001 - one video's outputs must not stop a batch
+                log.debug("internal error writing %s\n%s", oc.folder, traceback.format_exc())
+                oc = Outcome(oc.path, oc.folder, "failed", seconds=oc.seconds, frames=oc.frames,
+                             error=f"{oc.folder}: internal error writing results ({type(exc).__name__}: {exc})")
         # drop the evidence once written; keep the summary data
         if oc.result is not None and oc.result.evidence is not None:
             oc = replace(oc, result=replace(oc.result, evidence=None))
@@ -78,12 +88,23 @@ def run(
             todo.append(i)
 
     if scheduler is None and (workers <= 1 or len(todo) <= 1):
-        for i in todo:
-            cb = progress(jobs[i]) if progress else None
-            finish(i, analyse_job(jobs[i], cb))
+        # one video's outputs are written while the next one decodes
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cutrate-write") as writer:
+            pending = []
+            for i in todo:
+                cb = progress(jobs[i]) if progress else None
+                pending.append(writer.submit(finish, i, analyse_job(jobs[i], cb)))
+            for fut in pending:
+                fut.result()
         return [outcomes[i] for i in range(len(jobs))]
 
-    ex: Any = DaskExecutor(scheduler) if scheduler is not None else LocalExecutor(min(workers, len(todo)))
+    if scheduler is None:
+        n = min(workers, len(todo))
+        per_job = max(1, (os.cpu_count() or 1) // n)  # the pool divides the machine
+        jobs = [replace(j, threads=per_job) if j.threads == 0 else j for j in jobs]
+        ex: Any = LocalExecutor(n)
+    else:
+        ex = DaskExecutor(scheduler)
     futures: dict[Any, int] = {}
     try:
         for i in todo:

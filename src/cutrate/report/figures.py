@@ -15,12 +15,19 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from ..analysis.pipeline import Result
+from ..io.atomic import write_atomic
 from .plots import FIGURE_SIZES, pace, score_trace, season_bars, season_heatmap, shot_graph, shot_lengths
 from .text import video_name
 
 
+#: The per-video figures, in report order.
+STANDARD_FIGURES = ("pace", "shot_lengths", "shot_graph", "score_trace")
+#: Resolution of the PNGs.
+DPI = 110
+
+
 def save_season(results: Sequence[Result], folder: str | os.PathLike, formats: Sequence[str] = ("png", "svg"), *,
-                dpi: int = 110) -> list[Path]:
+                dpi: int = DPI) -> list[Path]:
     """``season_heatmap`` and ``season_bars`` figures for a batch, as files in ``folder``."""
     out: list[Path] = []
     n = len(results)
@@ -51,15 +58,46 @@ def figures(result: Result) -> dict[str, Figure]:
     return out
 
 
-def png_bytes(fig: Figure, *, dpi: int = 110) -> bytes:
+def png_bytes(fig: Figure, *, dpi: int = DPI) -> bytes:
     """The figure as PNG bytes."""
+    return figure_bytes(fig, "png", dpi=dpi)
+
+
+def figure_bytes(fig: Figure, fmt: str, *, dpi: int = DPI) -> bytes:
+    """The figure in ``fmt`` (any format matplotlib writes) as bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, facecolor="white")
+    fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white")
     return buf.getvalue()
 
 
+def render(result: Result, formats: Sequence[str] = ("png", "svg"), *, dpi: int = DPI) -> dict[str, dict[str, bytes]]:
+    """Every standard figure of ``result``, built once and saved in each format:
+    ``{name: {format: bytes}}``.  The report embeds the PNGs the files hold."""
+    out: dict[str, dict[str, bytes]] = {}
+    for name, fig in figures(result).items():
+        try:
+            out[name] = {fmt.lstrip("."): figure_bytes(fig, fmt.lstrip("."), dpi=dpi) for fmt in formats}
+        finally:
+            fig.clear()  # not registered with pyplot: clearing releases the artists
+    return out
+
+
+def write_rendered(rendered: dict[str, dict[str, bytes]], folder: str | os.PathLike) -> list[Path]:
+    """Write :func:`render` output to ``folder/<name>.<format>`` (atomically); figures
+    that were not rendered this time (e.g. the change score without the evidence)
+    are removed, so a folder never shows a stale plot."""
+    folder = Path(folder)
+    written = [write_atomic(folder / f"{name}.{fmt}", data) for name, by_fmt in rendered.items()
+               for fmt, data in by_fmt.items()]
+    for name in STANDARD_FIGURES:
+        if name not in rendered:
+            for fmt in ("png", "svg"):
+                (folder / f"{name}.{fmt}").unlink(missing_ok=True)
+    return written
+
+
 def save_all(result: Result, folder: str | os.PathLike, formats: Sequence[str] = ("png", "svg"), *,
-             dpi: int = 110) -> list[Path]:
+             dpi: int = DPI) -> list[Path]:
     """Render the standard figures to ``folder/<name>.<format>`` (e.g. ``pace.png``, ``pace.svg``).
 
     Parameters
@@ -77,19 +115,4 @@ def save_all(result: Result, folder: str | os.PathLike, formats: Sequence[str] =
     list of Path
         The files written, figure by figure.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    figs = figures(result)
-    try:
-        for name, fig in figs.items():
-            for fmt in formats:
-                path = folder / f"{name}.{fmt.lstrip('.')}"
-                tmp = path.with_name(f".{path.name}.tmp")
-                fig.savefig(tmp, format=fmt.lstrip("."), dpi=dpi, facecolor="white")
-                os.replace(tmp, path)
-                written.append(path)
-    finally:
-        for fig in figs.values():
-            fig.clear()  # not registered with pyplot: clearing releases the artists
-    return written
+    return write_rendered(render(result, formats, dpi=dpi), folder)

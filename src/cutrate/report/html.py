@@ -173,21 +173,20 @@ def _segments_table(result: Result) -> str:
     )
 
 
-def _plots(result: Result) -> str:
-    from . import figures
+def _plots(result: Result, pngs: dict[str, bytes] | None) -> str:
+    if pngs is None:
+        from . import figures
 
+        pngs = {name: by_fmt["png"] for name, by_fmt in figures.render(result, ("png",)).items()}
     parts = []
-    for name, fig in figures.figures(result).items():
-        try:
-            uri = _data_uri("image/png", figures.png_bytes(fig))
-        finally:
-            fig.clear()
+    for name, png in pngs.items():
+        uri = _data_uri("image/png", png)
         title = name.replace("_", " ")
         parts.append(f"<figure>{_img(uri, f'{title} plot of {video_name(result)}')}"
                      f"<figcaption>{_e(_CAPTIONS.get(name, title))}</figcaption></figure>")
-    if result.features is None:
-        parts.append("<p class='muted'>The change-score plot needs the per-frame features, "
-                     "which a result loaded from analysis.json does not have.</p>")
+    if "score_trace" not in pngs:
+        parts.append("<p class='muted'>The change-score plot needs the per-frame change scores, which are not "
+                     "in analysis.json and no longer in the feature cache.</p>")
     return "\n".join(parts)
 
 
@@ -223,7 +222,7 @@ def _time_of(result: Result, frame: int) -> float:
 # --------------------------------------------------------------------------- pages
 
 
-def html_text(result: Result, *, thumbnails: bool = True) -> str:
+def html_text(result: Result, *, thumbnails: bool = True, plots: dict[str, bytes] | None = None) -> str:
     """The ``report.html`` page of ``result`` as text (see :func:`write_html`)."""
     s = result.summary
     name = video_name(result)
@@ -250,7 +249,7 @@ def html_text(result: Result, *, thumbnails: bool = True) -> str:
     body += [f"<p class='note'>Warning: {_e(w)}</p>" for w in result.warnings[:10]]
     body += ["<h2 id='summary'>Summary</h2>", _summary_table(result),
              "<h2 id='segments'>Shot length by segment</h2>", _segments_table(result),
-             "<h2 id='plots'>Plots</h2>", _plots(result)]
+             "<h2 id='plots'>Plots</h2>", _plots(result, plots)]
 
     body.append(f"<h2 id='peak'>Peak window: {_e(peak_sentence(s.peak))}</h2>")
     if s.peak.count == 0:
@@ -313,7 +312,8 @@ def _settings_table(result: Result) -> str:
     return f"<table class='kv'>{''.join(rows)}</table>"
 
 
-def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = True) -> Path:
+def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = True,
+               plots: dict[str, bytes] | None = None) -> Path:
     """Write ``report.html``: one self-contained page for a reviewer.
 
     Holds the summary table (durations, counts by kind, ASL, MSL, SD, CV, cuts per
@@ -332,13 +332,16 @@ def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = 
         Show the pictures (from the stills kept during the analysis; decoded again
         only for a result that has none and whose video is at hand).  When neither
         is available, the page says so instead.
+    plots : dict of name -> PNG bytes, optional
+        The figures already rendered (:func:`cutrate.report.figures.render`); rendered
+        here when omitted.
 
     Returns
     -------
     Path
         ``folder/report.html``.
     """
-    return write_atomic(Path(folder) / "report.html", html_text(result, thumbnails=thumbnails))
+    return write_atomic(Path(folder) / "report.html", html_text(result, thumbnails=thumbnails, plots=plots))
 
 
 def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]], out_dir: str | os.PathLike) -> Path:

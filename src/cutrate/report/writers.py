@@ -52,19 +52,22 @@ def write_all(result: Result, folder: str | os.PathLike) -> list[Path]:
     return [write(result, Path(folder)) for write in data_writers()]
 
 
-def _write_plots(result: Result, folder: Path) -> list[Path]:
-    from .figures import save_all
+def _visuals_writer(plots: bool, html: bool, thumbnails: bool) -> Writer:
+    """The plots and report.html, each figure rendered once for both."""
 
-    return save_all(result, folder)
+    def write_visuals(result: Result, folder: Path) -> list[Path]:
+        from . import figures
 
+        rendered = figures.render(result, ("png", "svg") if plots else ("png",))
+        written = figures.write_rendered(rendered, folder) if plots else []
+        if html:
+            from .html import write_html
 
-def _html_writer(thumbnails: bool) -> Writer:
-    def write_report(result: Result, folder: Path) -> Path:
-        from .html import write_html
+            pngs = {name: by_fmt["png"] for name, by_fmt in rendered.items()}
+            written.append(write_html(result, folder, thumbnails=thumbnails, plots=pngs))
+        return written
 
-        return write_html(result, folder, thumbnails=thumbnails)
-
-    return write_report
+    return write_visuals
 
 
 def _write_exports(result: Result, folder: Path) -> list[Path]:
@@ -77,10 +80,8 @@ def report_writers(*, plots: bool = True, html: bool = True, exports: bool = Tru
                    thumbnails: bool = True) -> list[Writer]:
     """Writers for the plots, ``report.html`` and the exports, as chosen."""
     out: list[Writer] = []
-    if plots:
-        out.append(_write_plots)
-    if html:
-        out.append(_html_writer(thumbnails))
+    if plots or html:
+        out.append(_visuals_writer(plots, html, thumbnails))
     if exports:
         out.append(_write_exports)
     return out
