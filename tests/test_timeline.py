@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from cutrate import ParameterError, Transition, timeline
+from cutrate import ParameterError, TimelineSettings, Transition, _fmt, timeline
 
 
 def cuts_at(times, fps=24.0):
@@ -66,9 +66,52 @@ def test_rate_counts_in_centred_windows_scaled_to_a_minute():
     times = np.arange(0.5, 120, 1.0)  # one cut per second
     tl = timeline.rate(cuts_at(times), duration_s=120.0, window_s=20.0, hop_s=5.0)
     assert tl.times[0] == 0.0 and tl.times[-1] == pytest.approx(120.0)
-    assert np.allclose(tl.cuts_per_minute[2:-2], 60.0)
-    # half windows at the edges are scaled by the covered time, not biased low
-    assert tl.cuts_per_minute[0] == pytest.approx(60.0)
+    assert np.allclose(tl.cuts_per_minute[2:-2], 60.0) and not tl.partial[2:-2].any()
+    # half windows at the edges count what is in them (never extrapolated) and say so
+    assert tl.cuts_per_minute[0] == pytest.approx(30.0) and tl.partial[0] and tl.partial[-1]
+    assert tl.partial[:2].all() and tl.partial[-2:].all()
+
+
+def test_no_timeline_value_exceeds_the_exact_peak():
+    rng = np.random.default_rng(3)
+    for window in (5.0, 30.0, 60.0):
+        for _ in range(20):
+            duration = float(rng.uniform(3, 400))
+            times = np.sort(rng.uniform(0, duration, int(rng.integers(0, 200))))
+            trans = cuts_at(times)
+            tl = timeline.rate(trans, duration_s=duration, window_s=window, hop_s=0.5)
+            p = timeline.peak(trans, window_s=window, start_s=0.0, end_s=duration)
+            assert np.nanmax(tl.cuts_per_minute) * window / 60.0 <= p.count + 1e-9
+            assert p.end <= duration + 1e-9 and p.start >= 0.0
+            assert p.whole_video == (duration < window)
+
+
+def test_a_video_shorter_than_the_window_is_its_own_peak():
+    trans = cuts_at([0.5, 1.0, 2.0, 6.0])
+    p = timeline.peak(trans, window_s=60.0, start_s=0.0, end_s=6.7)
+    assert p.whole_video and p.count == 4 and p.start == 0.0 and p.end == pytest.approx(6.7)
+    assert _fmt.peak_sentence(p) == "4 shot changes in 6.7 s (whole video)"
+
+
+def test_count_cuts_counts_hard_cuts_and_flash_cuts_only():
+    kinds = ["cut", "dissolve", "fade", "flash", "cut"]
+    trans = [Transition(k, 24 * i, float(i), 24 * i, 24 * i, 1.0) for i, k in enumerate(kinds, 1)]
+    shots = timeline.shots(trans, times=np.arange(0, 240) / 24.0, end_time=10.0)
+    every = timeline.summarize(trans, shots, duration_s=10.0)
+    hard = timeline.summarize(trans, shots, duration_s=10.0, settings=TimelineSettings(count="cuts"))
+    assert every.peak.count == 5 and hard.peak.count == 3 and hard.counted == 3
+    assert hard.transitions == every.transitions  # counts by kind stay complete
+    assert hard.cuts_per_minute == pytest.approx(3 * 6.0) and hard.peak.count_of == "cuts"
+    assert _fmt.peak_sentence(hard.peak).startswith("3 hard cuts in ")
+    assert timeline.rate(trans, duration_s=10.0, window_s=60.0, count="cuts").cuts_per_minute.max() == 3.0
+
+
+def test_peak_and_rate_leave_out_excluded_spans():
+    trans = cuts_at(np.arange(0.5, 100, 0.5))  # two cuts a second
+    p = timeline.peak(trans, window_s=10.0, start_s=0.0, end_s=100.0, excluded=[(0.0, 30.0), (50.0, 100.0)])
+    assert 30.0 <= p.start and p.end <= 50.0 and p.count == 20
+    tl = timeline.rate(trans, duration_s=100.0, window_s=10.0, excluded=[(0.0, 30.0)])
+    assert np.isnan(tl.cuts_per_minute[tl.times < 30]).all() and tl.partial[(tl.times >= 30) & (tl.times < 35)].all()
 
 
 def test_rate_rejects_bad_windows():

@@ -62,8 +62,25 @@ def seconds(x: float, digits: int = 2) -> str:
     return "-" if not math.isfinite(x) else f"{x:.{digits}f} s"
 
 
+#: How each ``count`` choice is named wherever a count is shown (singular, plural).
+COUNT_WORDS = {"all": ("shot change", "shot changes"), "cuts": ("hard cut", "hard cuts")}
+
+
+def count_words(count_of: str, n: int | None = None) -> str:
+    """``"shot changes"``/``"hard cuts"`` (singular when ``n == 1``)."""
+    one, many = COUNT_WORDS.get(count_of, ("transition", "transitions"))
+    return one if n == 1 else many
+
+
+def span(a: float, b: float) -> str:
+    """A time span as everywhere in cutrate's outputs: ``"0:09.2–1:09.2"``."""
+    return f"{clock(a)}–{clock(b)}"
+
+
 def peak_sentence(peak: Peak) -> str:
-    """The headline peak, e.g. ``"93 cuts in 60 s, 12:31–13:31"``."""
-    unit = "cut" if peak.count == 1 else "cuts"
-    hours = peak.end >= 3600
-    return f"{peak.count} {unit} in {peak.window_s:g} s, {mss(peak.start, hours=hours)}–{mss(peak.end, hours=hours)}"
+    """The headline peak: ``"93 shot changes in 60 s, 12:31.4–13:31.4"``, or for a
+    video shorter than the window ``"12 shot changes in 6.7 s (whole video)"``."""
+    what = count_words(peak.count_of, peak.count)
+    if peak.whole_video:
+        return f"{peak.count} {what} in {peak.span_s:.1f} s (whole video)"
+    return f"{peak.count} {what} in {peak.window_s:g} s, {span(peak.start, peak.end)}"

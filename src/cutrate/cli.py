@@ -14,9 +14,10 @@ from pathlib import Path
 import click
 
 from ._version import __version__
-from .errors import CutrateError, InputError
+from ._fmt import plural
+from .errors import CutrateError, InputError, ParameterError
 from .eval.records import DEFAULT_TOLERANCE
-from .settings import DetectSettings, TimelineSettings
+from .settings import COUNT_CHOICES, DetectSettings, TimelineSettings
 
 _D = DetectSettings()
 _T = TimelineSettings()
@@ -64,6 +65,8 @@ def main() -> None:
 @click.option("--window", "window_s", type=float, default=_T.window_s, show_default=True,
               help="Sliding-window length in seconds for cuts per minute and the peak.")
 @click.option("--hop", "hop_s", type=float, default=_T.hop_s, show_default=True, help="Timeline step in seconds.")
+@click.option("--count", type=click.Choice(COUNT_CHOICES), default=_T.count, show_default=True,
+              help="What the pace numbers count: every transition (shot changes) or only hard cuts and flash cuts.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Videos analysed in parallel (worker processes).")
 @click.option("--scheduler", envvar="CUTRATE_SCHEDULER", default=None,
@@ -78,7 +81,7 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summaries; errors only.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, jobs,
+def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, count, jobs,
             scheduler, force, no_plots, no_html, no_exports, no_thumbnails, cache_dir, no_cache, quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
 
@@ -97,10 +100,10 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     try:
         settings = Settings.from_kwargs(
             threshold=threshold, contrast=contrast, evidence=evidence, flash_frames=flash_frames,
-            dissolve=not no_dissolves, window_s=window_s, hop_s=hop_s,
+            dissolve=not no_dissolves, window_s=window_s, hop_s=hop_s, count=count,
         )
-    except CutrateError as exc:
-        raise click.UsageError(str(exc)) from None
+    except ParameterError as exc:
+        raise _usage_error(exc) from None
     interactive = not quiet and sys.stderr.isatty()
     state: dict = {"bar": _FilesBar(False, 0), "jobs": 0}
 
@@ -114,7 +117,7 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
             bar.write(f"error: {oc.error}", err=True)
         elif not quiet:
             if oc.status == "skipped":
-                bar.write(f"{oc.path}: up to date, skipped (--force to redo)")
+                bar.write(f"{oc.path}: up to date (--force to analyse it again)")
                 return
             bar.write(f"{oc.path}\n{format_summary(oc.result)}")
             for w in oc.result.warnings[:5]:
@@ -149,13 +152,11 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     failures = batch.failures
     if batch.season_error:
         click.echo(f"error: {batch.season_error}", err=True)
-    if (len(batch.jobs) > 1 or failures) and not quiet:
+    if (len(batch.jobs) > 1 or failures) and not quiet:  # each failure was reported once, as it happened
         done = sum(oc.status == "done" for oc in batch.outcomes)
         skipped = sum(oc.status == "skipped" for oc in batch.outcomes)
-        click.echo(f"{done} analysed, {skipped} up to date, {len(failures)} failed"
-                   f" of {len(batch.jobs) + len(batch.problems)} inputs")
-        for f in failures:
-            click.echo(f"  failed: {f}")
+        total = len(batch.jobs) + len(batch.problems)
+        click.echo(f"{done} analysed, {skipped} up to date, {len(failures)} failed of {plural(total, 'input')}")
     if failures:
         sys.exit(1)
 
@@ -197,10 +198,16 @@ class _FilesBar:
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
 @click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
 @click.option("--no-thumbnails", is_flag=True, help="No pictures in report.html.")
+@click.option("--window", "window_s", type=float, default=None,
+              help="Recompute pace and peaks with this window (seconds); analysis.json and the tables follow.")
+@click.option("--hop", "hop_s", type=float, default=None, help="Recompute the timeline with this step (seconds).")
+@click.option("--count", type=click.Choice(COUNT_CHOICES), default=None,
+              help="Recompute pace and peaks counting every transition (all) or hard cuts only (cuts).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Feature cache folder, for the change score and the pictures [default: the user cache folder].")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only.")
-def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, cache_dir, quiet) -> None:
+def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, window_s, hop_s, count, cache_dir,
+               quiet) -> None:
     """Write the plots, report.html and exports again from saved results, without analysing.
 
     RESULTS are result folders (holding analysis.json) or folders of them; a
@@ -212,20 +219,28 @@ def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, cache_dir,
     from .analysis.pipeline import load
     from .io.inputs import find_results
     from .report.html import write_index_of
-    from .report.writers import report_writers
+    from .report.writers import data_writers, report_writers
 
     _logging(False, quiet)
+    changes = {k: v for k, v in (("window_s", window_s), ("hop_s", hop_s), ("count", count)) if v is not None}
     try:
         folders, parents = find_results(results)
     except InputError as exc:
         raise click.BadParameter(str(exc), param_hint="RESULTS") from None
     extras = report_writers(plots=not no_plots, html=not no_html, exports=not no_exports,
                             thumbnails=not no_thumbnails)
+    if changes:
+        extras += data_writers()  # the data files say what the pages say
     failures = 0
     loaded = {}
     for folder in folders:
         try:
             res = load(folder, evidence=True, cache_dir=cache_dir)
+            if changes:
+                try:
+                    res = res.rewindow(**changes)
+                except ParameterError as exc:
+                    raise _usage_error(exc) from None
             for write in extras:
                 write(res, folder)
         except (OSError, ValueError, KeyError, CutrateError) as exc:
@@ -320,6 +335,17 @@ def samples(output) -> None:
 
     for p in generate_samples(output):
         click.echo(str(p))
+
+
+def _usage_error(exc: ParameterError) -> click.UsageError:
+    """The error with the option's name (``--window``) instead of the setting's (``window_s``)."""
+    ctx = click.get_current_context()
+    message = str(exc)
+    for p in ctx.command.params:
+        if exc.param is not None and p.name == exc.param and getattr(p, "opts", None):
+            message = message.replace(exc.param, p.opts[-1] if p.opts[-1].startswith("--") else p.opts[0], 1)
+            break
+    return click.UsageError(message, ctx=ctx)
 
 
 def _logging(debug: bool, quiet: bool) -> None:

@@ -9,7 +9,22 @@ class CutrateError(Exception):
 
 
 class ParameterError(CutrateError, ValueError):
-    """A setting or argument is out of range; the message names it and its value."""
+    """A setting or argument is out of range; the message names it and its value.
+
+    ``param`` is the setting's name in the library (``window_s``), so that the CLI
+    can say its option's name instead (``--window``).
+    """
+
+    def __init__(self, message: str, *, param: str | None = None) -> None:
+        super().__init__(message)
+        self.param = param
+
+    def __reduce__(self):
+        return _parameter_error, (str(self), self.param)
+
+
+def _parameter_error(message: str, param: str | None) -> ParameterError:
+    return ParameterError(message, param=param)
 
 
 class DecodeError(CutrateError):

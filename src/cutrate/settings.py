@@ -15,9 +15,12 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, Literal
 
 from .errors import ParameterError
+
+#: What the pace numbers may count (``TimelineSettings.count``).
+COUNT_CHOICES = ("all", "cuts")
 
 #: Skip the decoder's in-loop deblocking filter (H.264/HEVC): imperceptible at
 #: analysis size, and it makes decoding ~1.45x cheaper.
@@ -31,12 +34,12 @@ STALL_S = 120.0
 
 def check_range(name: str, value: float, lo: float, hi: float) -> None:
     if not (isinstance(value, (int, float)) and lo <= value <= hi):
-        raise ParameterError(f"{name} must be in [{lo}, {hi}], got {value!r}")
+        raise ParameterError(f"{name} must be in [{lo}, {hi}], got {value!r}", param=name)
 
 
 def check_positive(name: str, value: float) -> None:
     if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise ParameterError(f"{name} must be > 0 seconds, got {value!r}")
+        raise ParameterError(f"{name} must be > 0 seconds, got {value!r}", param=name)
 
 
 def _from_dict(cls: type, d: dict[str, Any]) -> dict[str, Any]:
@@ -104,16 +107,17 @@ class DetectSettings:
         check_range("evidence", self.evidence, 0.0, 3.0)
         check_range("dissolve_fit", self.dissolve_fit, 0.0, 1.0)
         if not self.context_s > 0:
-            raise ParameterError(f"context_s must be > 0 seconds, got {self.context_s!r}")
+            raise ParameterError(f"context_s must be > 0 seconds, got {self.context_s!r}", param="context_s")
         if not (isinstance(self.flash_frames, int) and 0 <= self.flash_frames <= 12):
-            raise ParameterError(f"flash_frames must be an int in [0, 12], got {self.flash_frames!r}")
+            raise ParameterError(f"flash_frames must be an int in [0, 12], got {self.flash_frames!r}", param="flash_frames")
         if not self.occlusion_s >= 0:
-            raise ParameterError(f"occlusion_s must be >= 0 seconds, got {self.occlusion_s!r}")
+            raise ParameterError(f"occlusion_s must be >= 0 seconds, got {self.occlusion_s!r}", param="occlusion_s")
         if not self.flat_std >= 0:
-            raise ParameterError(f"flat_std must be >= 0, got {self.flat_std!r}")
+            raise ParameterError(f"flat_std must be >= 0, got {self.flat_std!r}", param="flat_std")
         if not 0 < self.dissolve_min_s <= self.dissolve_max_s:
             raise ParameterError(
-                f"need 0 < dissolve_min_s <= dissolve_max_s, got {self.dissolve_min_s!r}, {self.dissolve_max_s!r}"
+                f"need 0 < dissolve_min_s <= dissolve_max_s, got {self.dissolve_min_s!r}, {self.dissolve_max_s!r}",
+                param="dissolve_min_s",
             )
 
     def to_dict(self) -> dict[str, Any]:
@@ -138,12 +142,16 @@ class TimelineSettings:
         Further window lengths for which the peak is reported in the summary.
     segments : int
         Number of equal-time parts of the video for the per-part ASL.
+    count : {"all", "cuts"}
+        What the pace numbers count: every transition (``all``, "shot changes") or
+        only hard cuts and flash cuts (``cuts``).
     """
 
     window_s: float = 60.0
     hop_s: float = 1.0
     peak_windows_s: tuple[float, ...] = (10.0, 30.0, 60.0)
     segments: int = 10
+    count: Literal["all", "cuts"] = "all"
 
     def __post_init__(self) -> None:
         check_positive("window_s", self.window_s)
@@ -151,7 +159,9 @@ class TimelineSettings:
         for w in self.peak_windows_s:
             check_positive("peak_windows_s", w)
         if not (isinstance(self.segments, int) and self.segments >= 1):
-            raise ParameterError(f"segments must be an int >= 1, got {self.segments!r}")
+            raise ParameterError(f"segments must be an int >= 1, got {self.segments!r}", param="segments")
+        if self.count not in COUNT_CHOICES:
+            raise ParameterError(f"count must be one of {', '.join(COUNT_CHOICES)}, got {self.count!r}", param="count")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

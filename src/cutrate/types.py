@@ -191,12 +191,24 @@ class Shot:
 
 @dataclass(frozen=True)
 class Peak:
-    """The window ``[start, start + window_s)`` holding the most transitions."""
+    """The window ``[start, start + window_s)`` holding the most transitions.
+
+    ``whole_video`` marks a video (or a kept stretch of it) shorter than the window:
+    then ``[start, end)`` is all of it and ``end - start < window_s``.  ``count_of``
+    names what was counted: ``"all"`` transitions (shot changes) or ``"cuts"``.
+    """
 
     window_s: float
     count: int
     start: float
     end: float
+    whole_video: bool = False
+    count_of: str = "all"
+
+    @property
+    def span_s(self) -> float:
+        """The window's length in seconds (shorter than ``window_s`` for a whole short video)."""
+        return self.end - self.start
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -204,35 +216,49 @@ class Peak:
             "count": int(self.count),
             "start": round(float(self.start), 6),
             "end": round(float(self.end), 6),
+            "whole_video": bool(self.whole_video),
+            "count_of": self.count_of,
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Peak:
-        return cls(float(d["window_s"]), int(d["count"]), float(d["start"]), float(d["end"]))
+        return cls(float(d["window_s"]), int(d["count"]), float(d["start"]), float(d["end"]),
+                   bool(d.get("whole_video", False)), str(d.get("count_of", "all")))
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """Sliding-window pace: ``cuts_per_minute[i]`` counts transitions in the window
-    centred on ``times[i]`` and scales the count to one minute."""
+    """Sliding-window pace: ``cuts_per_minute[i]`` is the number of transitions in
+    the window of ``window_s`` seconds centred on ``times[i]``, times
+    ``60 / window_s``.  ``partial[i]`` marks a window that reaches past the video's
+    start or end (or into an excluded span) and so counts only part of
+    ``window_s``; values are NaN where the centre itself is excluded.  ``count``
+    names what is counted (see :class:`~cutrate.settings.TimelineSettings`)."""
 
     window_s: float
     hop_s: float
     times: np.ndarray
     cuts_per_minute: np.ndarray
+    partial: np.ndarray | None = None
+    count: str = "all"
 
     def to_dict(self) -> dict[str, Any]:
+        partial = self.partial if self.partial is not None else np.zeros(self.times.shape[0], bool)
         return {
             "window_s": float(self.window_s),
             "hop_s": float(self.hop_s),
+            "count": self.count,
             "times": [round(float(t), 6) for t in self.times],
-            "cuts_per_minute": [round(float(c), 6) for c in self.cuts_per_minute],
+            "cuts_per_minute": [_r(c) for c in self.cuts_per_minute],
+            "partial": [bool(p) for p in partial],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Timeline:
-        return cls(float(d["window_s"]), float(d["hop_s"]), np.array(d["times"], float),
-                   np.array(d["cuts_per_minute"], float))
+        partial = np.array(d["partial"], bool) if "partial" in d else None
+        cpm = np.array([math.nan if c is None else c for c in d["cuts_per_minute"]], float)
+        return cls(float(d["window_s"]), float(d["hop_s"]), np.array(d["times"], float), cpm, partial,
+                   str(d.get("count", "all")))
 
 
 @dataclass(frozen=True)
@@ -278,7 +304,8 @@ class Summary:
     ASL is the mean shot length, MSL the median, SD the sample standard deviation
     and CV = SD / ASL; ``peak`` is the headline window, ``peaks`` the peak for each
     of the summary's window lengths; ``parts`` (``segments`` in ``analysis.json``)
-    are the equal-time parts of the video.
+    are the equal-time parts of the video.  ``count`` names what the pace numbers
+    (``cuts_per_minute``, the peaks) count and ``counted`` how many those are.
     """
 
     duration_s: float
@@ -294,6 +321,8 @@ class Summary:
     lognormal: Lognormal = field(default_factory=Lognormal)
     autocorrelation_lag1: float | None = None
     parts: tuple[TimeSlice, ...] = ()
+    count: str = "all"
+    counted: int | None = None
 
     @property
     def transition_count(self) -> int:
@@ -315,6 +344,8 @@ class Summary:
             "lognormal": self.lognormal.to_dict(),
             "autocorrelation_lag1": _r(self.autocorrelation_lag1),
             "segments": [p.to_dict() for p in self.parts],
+            "count": self.count,
+            "counted": self.transition_count if self.counted is None else int(self.counted),
         }
 
     @classmethod
@@ -327,6 +358,8 @@ class Summary:
             lognormal=Lognormal.from_dict(d.get("lognormal")),
             autocorrelation_lag1=d.get("autocorrelation_lag1"),
             parts=tuple(TimeSlice.from_dict(p) for p in d.get("segments") or ()),
+            count=str(d.get("count", "all")),
+            counted=d.get("counted"),
         )
 
 

@@ -162,7 +162,8 @@ def _pace(
     transitions: list[Transition], shots: list[Shot], info: VideoInfo, settings: TimelineSettings
 ) -> tuple[Timeline, Summary]:
     tl = timeline.rate(
-        transitions, start_s=info.start_time, duration_s=info.duration_s, window_s=settings.window_s, hop_s=settings.hop_s
+        transitions, start_s=info.start_time, duration_s=info.duration_s, window_s=settings.window_s,
+        hop_s=settings.hop_s, count=settings.count,
     )
     summary = timeline.summarize(
         transitions, shots, duration_s=info.duration_s, start_s=info.start_time, settings=settings

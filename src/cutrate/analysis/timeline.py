@@ -56,6 +56,56 @@ def shots(
     return out
 
 
+Span = tuple[float, float]
+
+#: Transition kinds counted with ``count="cuts"``: hard cuts, and flash cuts (a hard
+#: cut through a white frame or two).
+HARD_KINDS = frozenset({"cut", "flash"})
+
+
+def counted(transitions: Sequence[Transition], count: str = TimelineSettings.count) -> list[Transition]:
+    """The transitions that count toward pace: all of them (``count="all"``, shot
+    changes) or only hard cuts and flash cuts (``count="cuts"``)."""
+    if count == "all":
+        return list(transitions)
+    return [t for t in transitions if t.kind in HARD_KINDS]
+
+
+def kept_spans(start_s: float, end_s: float, excluded: Sequence[Span] = ()) -> list[Span]:
+    """The parts of ``[start_s, end_s)`` outside the ``excluded`` spans, in order."""
+    spans = [(start_s, end_s)]
+    for a, b in sorted(excluded):
+        out = []
+        for x, y in spans:
+            if b <= x or a >= y:
+                out.append((x, y))
+                continue
+            if a > x:
+                out.append((x, a))
+            if b < y:
+                out.append((b, y))
+        spans = out
+    return [(x, y) for x, y in spans if y - x > 1e-9]
+
+
+def _times_in(transitions: Sequence[Transition], kept: Sequence[Span]) -> np.ndarray:
+    t = np.sort(np.array([tr.time for tr in transitions], dtype=np.float64))
+    if not kept:
+        return t[:0]
+    inside = np.zeros(t.shape[0], bool)
+    for a, b in kept:
+        inside |= (t >= a) & (t < b)
+    return t[inside]
+
+
+def _overlap(lo: np.ndarray, hi: np.ndarray, kept: Sequence[Span]) -> np.ndarray:
+    """Seconds of each ``[lo, hi)`` inside the kept spans."""
+    total = np.zeros(lo.shape[0])
+    for a, b in kept:
+        total += np.clip(np.minimum(hi, b) - np.maximum(lo, a), 0.0, None)
+    return total
+
+
 def rate(
     transitions: Sequence[Transition],
     *,
@@ -63,13 +113,18 @@ def rate(
     duration_s: float,
     window_s: float = TimelineSettings.window_s,
     hop_s: float = TimelineSettings.hop_s,
+    count: str = TimelineSettings.count,
+    excluded: Sequence[Span] = (),
 ) -> Timeline:
     """Cuts per minute in a window sliding over the video.
 
-    The window centred on ``times[i]`` covers ``[times[i] - window_s / 2,
-    times[i] + window_s / 2)`` clipped to the video; its count is scaled by
-    ``60 / covered seconds``, so the first and last half-window are not biased
-    low.  Every transition counts once, whatever its kind.
+    The window centred on ``times[i]`` is ``[times[i] - window_s / 2, times[i] +
+    window_s / 2)``; ``cuts_per_minute[i]`` is the number of transitions in it (the
+    kinds ``count`` names, outside the ``excluded`` spans) times ``60 / window_s``.
+    Nothing is extrapolated: where the window reaches past the start or end of the
+    video, or into an excluded span, it counts what is there and
+    ``partial[i]`` is True.  Centres inside an excluded span have no value (NaN).
+    So no value, times ``window_s / 60``, exceeds the exact peak count.
     """
     check_positive("window_s", window_s)
     check_positive("hop_s", hop_s)
@@ -77,13 +132,19 @@ def rate(
     centres = start_s + np.arange(0.0, max(duration_s, 0.0) + 1e-9, hop_s)
     if centres.size == 0:
         centres = np.array([start_s])
-    t = np.sort(np.array([tr.time for tr in transitions], dtype=np.float64))
-    lo = np.maximum(centres - window_s / 2, start_s)
-    hi = np.minimum(centres + window_s / 2, end_s)
+    kept = kept_spans(start_s, end_s, excluded)
+    t = _times_in(counted(transitions, count), kept)
+    lo, hi = centres - window_s / 2, centres + window_s / 2
     counts = np.searchsorted(t, hi, side="left") - np.searchsorted(t, lo, side="left")
-    covered = np.maximum(hi - lo, 1e-9)
-    cpm = np.where(hi > lo, counts * 60.0 / covered, 0.0)
-    return Timeline(window_s=float(window_s), hop_s=float(hop_s), times=centres, cuts_per_minute=cpm)
+    cpm = counts * 60.0 / window_s
+    partial = _overlap(lo, hi, kept) < window_s - 1e-6
+    if excluded:
+        inside = np.zeros(centres.shape[0], bool)
+        for a, b in kept:
+            inside |= (centres >= a) & (centres < b)
+        cpm = np.where(inside, cpm, np.nan)
+    return Timeline(window_s=float(window_s), hop_s=float(hop_s), times=centres, cuts_per_minute=cpm,
+                    partial=partial, count=count)
 
 
 def peak(
@@ -92,27 +153,42 @@ def peak(
     window_s: float = TimelineSettings.window_s,
     start_s: float = 0.0,
     end_s: float | None = None,
+    count: str = TimelineSettings.count,
+    excluded: Sequence[Span] = (),
 ) -> Peak:
     """The window ``[start, start + window_s)`` holding the most transitions.
 
-    Exact, not sampled on a grid: the best window can always be slid right until
-    its start meets a transition, so only windows starting at a transition time
-    are tried.  Ties go to the earliest window.  When the video is known
-    (``end_s``), the window is moved left to lie inside it where possible, which
-    keeps the same transitions inside.
+    Exact, not sampled on a grid: a best window can always be slid right until its
+    start meets a transition or the end of the video, so only those starts are
+    tried.  Ties go to the earliest window.  When the video is known (``end_s``) the
+    window lies inside it, and outside every ``excluded`` span (in one stretch of
+    kept time).  When no kept stretch is as long as the window — a video shorter
+    than the window — the peak is that whole stretch (``whole_video``), so its end
+    never passes the end of the video.
     """
     check_positive("window_s", window_s)
-    t = np.sort(np.array([tr.time for tr in transitions], dtype=np.float64))
-    if t.size == 0:
-        return Peak(window_s=float(window_s), count=0, start=float(start_s), end=float(start_s + window_s))
-    j = np.searchsorted(t, t + window_s, side="left")
-    counts = j - np.arange(t.size)
-    i = int(np.argmax(counts))
-    start = float(t[i])
-    if end_s is not None and start + window_s > end_s:
-        # by maximality, no earlier transition can enter the window moved left
-        start = min(max(float(start_s), float(end_s) - window_s), start)
-    return Peak(window_s=float(window_s), count=int(counts[i]), start=start, end=start + float(window_s))
+    t_all = [tr.time for tr in transitions]
+    if end_s is None:
+        end_s = max([start_s, *t_all]) + window_s
+    kept = kept_spans(start_s, end_s, excluded)
+    t = _times_in(counted(transitions, count), kept)
+    best: tuple[int, float, float, bool] | None = None  # count, start, end, whole
+    for a, b in kept:
+        if b - a < window_s - 1e-9:
+            continue
+        cands = np.concatenate([t[(t >= a) & (t <= b - window_s)], [b - window_s]])
+        n = np.searchsorted(t, cands + window_s, side="left") - np.searchsorted(t, cands, side="left")
+        order = np.lexsort((cands, -n))
+        k, s0 = int(n[order[0]]), float(cands[order[0]])
+        if best is None or k > best[0]:
+            best = (k, s0, s0 + window_s, False)
+    if best is None:  # every kept stretch is shorter than the window: the longest one, whole
+        a, b = max(kept, key=lambda ab: (ab[1] - ab[0], -ab[0])) if kept else (start_s, start_s)
+        best = (int(((t >= a) & (t < b)).sum()), float(a), float(b), True)
+    if best[0] == 0 and not best[3]:  # no transition at all: the first window
+        a = kept[0][0] if kept else start_s
+        best = (0, float(a), float(a) + window_s, False)
+    return Peak(window_s=float(window_s), count=best[0], start=best[1], end=best[2], whole_video=best[3], count_of=count)
 
 
 def summarize(
@@ -122,13 +198,15 @@ def summarize(
     duration_s: float,
     start_s: float = 0.0,
     settings: TimelineSettings | None = None,
+    excluded: Sequence[Span] = (),
 ) -> Summary:
     """Headline statistics: shot lengths, counts by kind, pace and peak windows.
 
     ASL is the mean shot length, MSL the median, SD the sample standard deviation
     and CV = SD / ASL (all in seconds).  The lognormal fit (Salt) is reported as the
     mean and standard deviation of log shot lengths; the lag-1 autocorrelation tells
-    whether long shots follow long shots.
+    whether long shots follow long shots.  The average cuts per minute and the peaks
+    count the kinds ``settings.count`` names, over the time outside ``excluded``.
     """
     s = settings or TimelineSettings()
     lengths = np.array([sh.duration for sh in shot_list], dtype=np.float64)
@@ -136,11 +214,15 @@ def summarize(
     for tr in transitions:
         by_kind[tr.kind] = by_kind.get(tr.kind, 0) + 1
     end_s = start_s + duration_s
+    kept = kept_spans(start_s, end_s, excluded)
+    kept_s = sum(b - a for a, b in kept)
     asl = float(lengths.mean()) if lengths.size else math.nan
     sd = float(lengths.std(ddof=1)) if lengths.size > 1 else math.nan
-    cpm = len(transitions) * 60.0 / duration_s if duration_s > 0 else math.nan
-    head = peak(transitions, window_s=s.window_s, start_s=start_s, end_s=end_s)
-    peaks = tuple(peak(transitions, window_s=w, start_s=start_s, end_s=end_s) for w in s.peak_windows_s)
+    n = _times_in(counted(transitions, s.count), kept).shape[0]
+    cpm = n * 60.0 / kept_s if kept_s > 0 else math.nan
+    head = peak(transitions, window_s=s.window_s, start_s=start_s, end_s=end_s, count=s.count, excluded=excluded)
+    peaks = tuple(peak(transitions, window_s=w, start_s=start_s, end_s=end_s, count=s.count, excluded=excluded)
+                  for w in s.peak_windows_s)
     return Summary(
         duration_s=float(duration_s),
         shots=len(shot_list),
@@ -155,6 +237,8 @@ def summarize(
         lognormal=_lognormal(lengths),
         autocorrelation_lag1=_autocorr(lengths),
         parts=_parts(shot_list, start_s, duration_s, s.segments),
+        count=s.count,
+        counted=n,
     )
 
 

@@ -32,18 +32,26 @@ def _deferred_sigint() -> Iterator[threading.Event]:
         signal.signal(signal.SIGINT, previous)
 
 
+def _start_worker(levels: dict) -> None:
+    from .watchdog import apply_levels, ignore_sigint
+
+    ignore_sigint()
+    apply_levels(levels)
+
+
 class LocalExecutor:
     """The same ``submit`` / ``as_completed`` shape as Dask, on a process pool."""
 
     def __init__(self, workers: int) -> None:
         import multiprocessing as mp
 
-        from .watchdog import ignore_sigint
+        from .watchdog import current_levels
 
         # Ctrl-C reaches the whole process group; workers ignore it and the parent,
-        # which handles it, ends them (close(cancel=True)).
+        # which handles it, ends them (close(cancel=True)).  Workers log as quietly as
+        # the parent.
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"),
-                                        initializer=ignore_sigint)
+                                        initializer=_start_worker, initargs=(current_levels(),))
 
     def submit(self, job: Job) -> Future:
         from .watchdog import sigint_ignored

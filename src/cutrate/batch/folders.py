@@ -97,14 +97,23 @@ def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, 
     root = Path(output)
     ok = [oc for oc in outcomes if oc.status != "failed"]
     written = write_season(root, outcomes)
+    if not (plots or html):
+        return written
+    from ..report.figures import render_season
+
+    results = [oc.result or load(oc.folder) for oc in ok]
+    rendered = render_season(results, ("png", "svg") if plots else ("png",))
     if plots:
-        from ..report.figures import save_season
+        from ..io.atomic import write_atomic
 
-        written += save_season([oc.result or load(oc.folder) for oc in ok], root)
+        written += [write_atomic(root / f"{name}.{fmt}", data) for name, by_fmt in rendered.items()
+                    for fmt, data in by_fmt.items()]
     if html:
-        from ..report.html import write_index_of
+        from ..report.html import write_index
 
-        written.append(write_index_of(root, [oc.folder for oc in ok], {oc.folder: oc.result for oc in ok}))
+        pngs = {name: by_fmt["png"] for name, by_fmt in rendered.items()}
+        written.append(write_index(list(zip(results, [oc.folder for oc in ok])), root, figures=pngs,
+                                   statuses={oc.folder: oc.status for oc in ok}))
     return written
 
 

@@ -197,7 +197,7 @@ def _child_main(conn: Connection, beats: Any, frames: Any, total: Any, idle: Any
         beats.value += 1  # started
         try:
             fn, args, kwargs, want_progress, levels = pickle.loads(data)
-            _apply_levels(levels)
+            apply_levels(levels)
             if want_progress:
                 kwargs["progress"] = _ChildProgress(beats, frames, total)
             out: tuple[str, Any, str] = ("ok", fn(*args, **kwargs), "")
@@ -214,7 +214,7 @@ def _child_main(conn: Connection, beats: Any, frames: Any, total: Any, idle: Any
                 return
 
 
-def _levels() -> dict[str, Any]:
+def current_levels() -> dict[str, Any]:
     """Log levels to reproduce in the child, so it is as quiet as the parent."""
     from ..io.video.logs import ffmpeg_level
 
@@ -223,7 +223,7 @@ def _levels() -> dict[str, Any]:
     return out
 
 
-def _apply_levels(levels: dict[str, Any]) -> None:
+def apply_levels(levels: dict[str, Any]) -> None:
     for name, level in levels.items():
         if name == "av":
             if level is not None:
@@ -373,7 +373,7 @@ class Watchdog:
         self._total.value = 0
         self._idle.value = 0
         seen = self._beats.value  # before sending: the child beats as soon as it has the task
-        self._conn.send_bytes(pickle.dumps((fn, args, kwargs, progress is not None, _levels())))
+        self._conn.send_bytes(pickle.dumps((fn, args, kwargs, progress is not None, current_levels())))
         t0 = last = time.monotonic()
         shown = (-1, -1)
         limit = max(stall_s, startup_s)  # until the child says it has started

@@ -16,7 +16,17 @@ from matplotlib.figure import Figure
 
 from ..analysis.pipeline import Result
 from ..io.atomic import write_atomic
-from .plots import FIGURE_SIZES, pace, score_trace, season_bars, season_heatmap, shot_graph, shot_lengths
+from .plots import (
+    FIGURE_SIZES,
+    compare,
+    pace,
+    score_trace,
+    season_bars,
+    season_heatmap,
+    season_pace,
+    shot_graph,
+    shot_lengths,
+)
 from .text import video_name
 
 
@@ -26,20 +36,48 @@ STANDARD_FIGURES = ("pace", "shot_lengths", "shot_graph", "score_trace")
 DPI = 110
 
 
+def season_bin(longest_s: float) -> float:
+    """The heatmap's slice: a minute for episodes of 10 minutes or more, else a round
+    step that gives at least a dozen slices."""
+    if longest_s >= 600:
+        return 60.0
+    for step in (1.0, 2.0, 5.0, 10.0, 15.0, 30.0):
+        if longest_s / step <= 40:
+            return step
+    return 60.0
+
+
+def render_season(results: Sequence[Result], formats: Sequence[str] = ("png", "svg"), *,
+                  dpi: int = DPI) -> dict[str, dict[str, bytes]]:
+    """The season figures of a batch (``season_heatmap``, ``season_pace``,
+    ``season_bars``, ``season_shot_lengths``), each built once: ``{name: {format: bytes}}``."""
+    n = len(results)
+    longest = max((r.info.duration_s for r in results), default=60.0)
+    bin_s = season_bin(longest)
+    width = 11.0
+    draws = {
+        "season_heatmap": (lambda ax: season_heatmap(results, ax=ax, bin_s=bin_s), (width, 1.6 + 0.42 * n)),
+        "season_pace": (lambda ax: season_pace(results, ax=ax), (width, 4.6)),
+        "season_bars": (lambda ax: season_bars(results, ax=ax), (width, 4.8)),
+        "season_shot_lengths": (lambda ax: compare(results, ax=ax), (width, 4.8)),
+    }
+    out: dict[str, dict[str, bytes]] = {}
+    for name, (draw, size) in draws.items():
+        fig = Figure(figsize=size, layout="constrained")
+        try:
+            draw(fig.add_subplot())
+            out[name] = {fmt: figure_bytes(fig, fmt, dpi=dpi) for fmt in formats}
+        finally:
+            fig.clear()
+    return out
+
+
 def save_season(results: Sequence[Result], folder: str | os.PathLike, formats: Sequence[str] = ("png", "svg"), *,
                 dpi: int = DPI) -> list[Path]:
-    """``season_heatmap`` and ``season_bars`` figures for a batch, as files in ``folder``."""
-    out: list[Path] = []
-    n = len(results)
-    for name, draw, size in (("season_heatmap", season_heatmap, (11.0, 1.2 + 0.45 * n)),
-                             ("season_bars", season_bars, (max(7.0, 1.0 * n + 3.0), 4.4))):
-        fig = Figure(figsize=size, layout="constrained")
-        draw(results, ax=fig.add_subplot())
-        for fmt in formats:
-            path = Path(folder) / f"{name}.{fmt}"
-            fig.savefig(path, format=fmt, dpi=dpi, facecolor="white")
-            out.append(path)
-    return out
+    """The season figures (:func:`render_season`) as files in ``folder``."""
+    rendered = render_season(results, formats, dpi=dpi)
+    return [write_atomic(Path(folder) / f"{name}.{fmt}", data) for name, by_fmt in rendered.items()
+            for fmt, data in by_fmt.items()]
 
 
 def figures(result: Result) -> dict[str, Figure]:

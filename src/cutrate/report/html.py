@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._fmt import clock, mss, peak_sentence
+from .._fmt import clock, count_words, mss, peak_sentence
 from .._version import __version__
 from ..analysis.pipeline import Result, load
 from ..io.atomic import write_atomic
@@ -63,6 +63,10 @@ figcaption { color: var(--muted); font-size: 0.92em; margin-top: 4px; }
   cursor: zoom-out; }
 .zoom:target img { position: fixed; z-index: 11; left: 50%; top: 50%; transform: translate(-50%, -50%);
   width: min(92vw, 1024px); pointer-events: none; border: 0; }
+table.sortable th { cursor: pointer; }
+table.sortable th[aria-sort=ascending]::after { content: " ▲"; }
+table.sortable th[aria-sort=descending]::after { content: " ▼"; }
+td.warn { color: #8a5a00; font-size: 0.85em; max-width: 280px; }
 .kind { display: inline-block; padding: 0 6px; border-radius: 3px; color: #fff; font-size: 0.85em; }
 a { color: var(--accent); }
 footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
@@ -95,7 +99,7 @@ def _img(uri: str, alt: str) -> str:
     return f'<img src="{uri}" alt="{_e(alt)}">'
 
 
-def _page(title: str, body: list[str]) -> str:
+def _page(title: str, body: list[str], *, script: str = "") -> str:
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -111,6 +115,7 @@ def _page(title: str, body: list[str]) -> str:
             "<main>",
             *body,
             "</main>",
+            *([f"<script>{script}</script>"] if script else []),
             "</body>",
             "</html>",
             "",
@@ -344,8 +349,46 @@ def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = 
     return write_atomic(Path(folder) / "report.html", html_text(result, thumbnails=thumbnails, plots=plots))
 
 
-def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]], out_dir: str | os.PathLike) -> Path:
-    """Write ``out_dir/index.html``: one summary row per video, linking its ``report.html``.
+_SEASON_CAPTIONS = {
+    "season_heatmap": "Each row an episode, each cell a slice of it, coloured by the transitions in it per minute "
+    "of slice; outlined: the episode's headline peak window; hatched: a last slice shorter than the others "
+    "(it counts only what is in it).",
+    "season_pace": "Every episode's pace over time (dashed where the window reaches past the episode's start or end).",
+    "season_bars": "Mean (ASL) and median (MSL) shot length of every episode, with its peak above.",
+    "season_shot_lengths": "Shot-length distributions: boxes are quartiles, the line the MSL, the diamond the ASL, "
+    "whiskers the 5th–95th percentile; the average pace above each box.",
+}
+
+#: Sorting for the season table: click a column head (no libraries; the page works without it).
+_SORT_JS = """
+document.querySelectorAll('table.sortable th').forEach(function (th, col) {
+  th.addEventListener('click', function () {
+    var table = th.closest('table'), body = table.tBodies[0];
+    var asc = th.getAttribute('aria-sort') !== 'ascending';
+    table.querySelectorAll('th').forEach(function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[col].getAttribute('data-sort') || a.cells[col].textContent;
+      var y = b.cells[col].getAttribute('data-sort') || b.cells[col].textContent;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var d = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return asc ? d : -d;
+    });
+    rows.forEach(function (r) { body.appendChild(r); });
+  });
+});
+"""
+
+_STATUS_WORDS = {"done": "analysed", "skipped": "up to date", "failed": "failed"}
+
+
+def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]], out_dir: str | os.PathLike, *,
+                figures: dict[str, bytes] | None = None, statuses: dict[str, str] | None = None) -> Path:
+    """Write ``out_dir/index.html``, the season page: one sortable row per video
+    (linking its ``report.html``, with its warnings), the season heatmap with the
+    peaks marked, every episode's pace curve, the ASL/MSL bars and the shot-length
+    boxes.
 
     Parameters
     ----------
@@ -353,6 +396,11 @@ def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]],
         Each result with the folder holding its ``report.html`` (linked relative to
         ``out_dir``, so the whole tree can be moved or published together).
     out_dir : str or PathLike
+    figures : dict of name -> PNG bytes, optional
+        The season figures already rendered (:func:`cutrate.report.figures.render_season`);
+        rendered here when omitted.
+    statuses : dict of folder -> status, optional
+        ``done``, ``skipped`` (shown as "up to date") or ``failed``, per folder.
 
     Returns
     -------
@@ -361,42 +409,54 @@ def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]],
     """
     out = Path(out_dir)
     items: Sequence[tuple[Result, Path]] = [(r, Path(f)) for r, f in results_and_folders]
+    statuses = {str(Path(k)): v for k, v in (statuses or {}).items()}
     rows = []
     for r, folder in items:
         s = r.summary
         rel = Path(os.path.relpath(folder / "report.html", out)).as_posix()
+        status = _STATUS_WORDS.get(statuses.get(str(folder), ""), "")
+        warn = "; ".join(r.warnings[:3]) + (f" (+{len(r.warnings) - 3} more)" if len(r.warnings) > 3 else "")
+        p = s.peak
         rows.append(
-            f"<tr><td><a href='{_e(rel)}'>{_e(video_name(r))}</a></td><td class='num'>{_e(clock(s.duration_s))}</td>"
+            f"<tr><td><a href='{_e(rel)}'>{_e(video_name(r))}</a></td>"
+            f"<td class='num' data-sort='{s.duration_s:.3f}'>{_e(clock(s.duration_s))}</td>"
             f"<td class='num'>{s.shots}</td><td class='num'>{s.transition_count}</td>"
-            f"<td class='num'>{_sec(s.asl_s)}</td><td class='num'>{_sec(s.msl_s)}</td>"
-            f"<td class='num'>{s.cuts_per_minute:.1f}</td><td>{_e(peak_sentence(s.peak))}</td></tr>"
+            f"<td class='num' data-sort='{_num(s.asl_s)}'>{_sec(s.asl_s)}</td>"
+            f"<td class='num' data-sort='{_num(s.msl_s)}'>{_sec(s.msl_s)}</td>"
+            f"<td class='num'>{_num(s.cuts_per_minute, 1)}</td>"
+            f"<td data-sort='{p.count}'>{_e(peak_sentence(p))}</td>"
+            f"<td>{_e(status)}</td><td class='warn'>{_e(warn)}</td></tr>"
         )
-    body = [f"<h1>cutrate: {len(items)} videos</h1>",
-            "<table><tr><th>video</th><th class='num'>duration</th><th class='num'>shots</th>"
+    what = count_words(items[0][0].summary.count) if items else "transitions"
+    body = [f"<h1>Season: {len(items)} videos</h1>",
+            f"<p class='muted'>Click a column head to sort. Pace counts {_e(what)}.</p>",
+            "<table class='sortable'><thead><tr><th>video</th><th class='num'>duration</th><th class='num'>shots</th>"
             "<th class='num'>transitions</th><th class='num'>ASL</th><th class='num'>MSL</th>"
-            "<th class='num'>cuts/min</th><th>peak</th></tr>" + "".join(rows) + "</table>"]
+            f"<th class='num'>{_e(what)}/min</th><th>peak</th><th>status</th><th>warnings</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>"]
     if items:
-        from matplotlib.figure import Figure
+        if figures is None:
+            from .figures import render_season
 
-        from . import figures, plots
-
-        fig = Figure(figsize=(max(7.0, 1.1 * len(items) + 4.0), 4.8), layout="constrained")
-        plots.compare([r for r, _ in items], ax=fig.add_subplot())
-        try:
-            uri = _data_uri("image/png", figures.png_bytes(fig))
-        finally:
-            fig.clear()
-        body.append(f"<h2>Shot lengths by video</h2><figure>{_img(uri, 'shot lengths of every video')}"
-                    "<figcaption>Boxes: quartiles of shot length, line: MSL, diamond: ASL, whiskers: 5th–95th "
-                    "percentile; cuts per minute above each box.</figcaption></figure>")
+            figures = {name: by_fmt["png"] for name, by_fmt in render_season([r for r, _ in items], ("png",)).items()}
+        for name, png in figures.items():
+            title = {"season_heatmap": "Pace by episode", "season_pace": "Pace over time",
+                     "season_bars": "Shot length by episode", "season_shot_lengths": "Shot lengths"}.get(name, name)
+            body.append(f"<h2>{_e(title)}</h2><figure>{_img(_data_uri('image/png', png), title)}"
+                        f"<figcaption>{_e(_SEASON_CAPTIONS.get(name, ''))}</figcaption></figure>")
     body.append(f"<footer>Written by cutrate {_e(__version__)} on {datetime.date.today().isoformat()}.</footer>")
-    return write_atomic(out / "index.html", _page("cutrate index", body))
+    return write_atomic(out / "index.html", _page("cutrate season", body, script=_SORT_JS))
+
+
+def _num(x: float, digits: int = 3) -> str:
+    return "" if x != x else f"{x:.{digits}f}"
 
 
 def write_index_of(out_dir: str | os.PathLike, folders: Iterable[str | os.PathLike],
-                   results: dict | None = None) -> Path:
+                   results: dict | None = None, *, figures: dict[str, bytes] | None = None,
+                   statuses: dict[str, str] | None = None) -> Path:
     """``index.html`` in ``out_dir`` for the result ``folders`` (each loaded from its
     ``analysis.json`` unless ``results`` maps the folder to its Result)."""
     results = results or {}
     pairs = [(results.get(f) or load(f), Path(f)) for f in folders]
-    return write_index(pairs, out_dir)
+    return write_index(pairs, out_dir, figures=figures, statuses=statuses)

@@ -28,7 +28,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .._fmt import mss, peak_sentence
+from .._fmt import count_words, mss, peak_sentence
 from ..analysis.pipeline import Result
 from ..settings import REVIEW_CONFIDENCE, DetectSettings, Settings
 from ..types import TRANSITION_KINDS, Evidence, Features, Peak, Timeline, Transition
@@ -109,9 +109,11 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
          title: str | None = None, **kwargs: Any) -> Line2D:
     """Cuts per minute in the sliding window over the video.
 
-    Draws the timeline as a line, a rug of the transitions coloured by kind, the
-    peak window shaded and labelled ("93 cuts in 60 s, 12:31–13:31") and the
-    video's average cuts per minute as a dashed line.
+    Draws the timeline as a line (dashed and grey where the window reaches past the
+    video's start or end and so counts only what is inside), a rug of the
+    transitions coloured by kind, the peak window shaded and labelled ("93 shot
+    changes in 60 s, 12:31.4–13:31.4") and the video's average as a dashed line.
+    What is counted (shot changes or hard cuts) is named on the axis.
 
     Parameters
     ----------
@@ -149,23 +151,35 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
     if span[1] <= span[0]:
         span = (span[0], span[0] + 1.0)
     transitions = list(transitions or [])
-    top = max(float(np.nanmax(cpm)) if cpm.size else 0.0, average or 0.0, 1.0) * 1.25
-    style = {"color": _INK, "linewidth": 1.8, "label": f"cuts per minute ({tl.window_s:g} s window)", **kwargs}
-    line = ax.plot(times, cpm, **style)[0]
-    ax.fill_between(times, cpm, color=_INK, alpha=0.06, linewidth=0)
+    what = count_words(tl.count)
+    finite = cpm[np.isfinite(cpm)]
+    top = max(float(finite.max()) if finite.size else 0.0, average or 0.0, 1.0) * 1.25
+    partial = np.asarray(tl.partial, bool) if tl.partial is not None else np.zeros(times.shape[0], bool)
+    full = np.where(partial, np.nan, cpm)
+    # the partial stretches, each joined to its full neighbours so the line is continuous
+    edge = partial | np.concatenate([partial[1:], [False]]) | np.concatenate([[False], partial[:-1]])
+    part = np.where(edge, cpm, np.nan)
+    style = {"color": _INK, "linewidth": 1.8, "label": f"{what} per minute ({tl.window_s:g} s window)", **kwargs}
+    line = ax.plot(times, full, **style)[0]
+    ax.fill_between(times, np.nan_to_num(full), where=np.isfinite(full), color=_INK, alpha=0.06, linewidth=0)
     handles: list = [line]
-    if average is not None and math.isfinite(average):
+    if partial.any():
+        handles += ax.plot(times, part, color="#888888", linewidth=1.4, linestyle=(0, (3, 2)),
+                           label="window partly outside the video:\ncounts only what is inside")
+    short = span[1] - span[0] < tl.window_s
+    if average is not None and math.isfinite(average) and not short:
         handles.append(ax.axhline(average, color="#555555", linestyle="--", linewidth=1.1,
-                                  label=f"average {average:.1f} cuts/min"))
+                                  label=f"average {average:.1f} {what}/min"))
     if peak is not None and peak.count > 0:
         a, b = max(peak.start, span[0]), min(peak.end, span[1])
         handles.append(ax.axvspan(a, b, color=_PEAK, alpha=0.35, linewidth=0, zorder=0, label="peak window"))
         left = (a + b) / 2 <= (span[0] + span[1]) / 2
         ax.text(a if left else b, 0.97, " " + peak_sentence(peak) + " ", transform=ax.get_xaxis_transform(),
                 ha="left" if left else "right", va="top", fontsize=10, fontweight="bold", color="#8c2d04")
-    if span[1] - span[0] < tl.window_s:
-        ax.text(0.01, 0.89, f"the video is shorter than the {tl.window_s:g} s window: the rate is the video's average",
-                transform=ax.transAxes, ha="left", va="top", fontsize=9, style="italic", color="#555555")
+    if short:
+        rate = "" if average is None or not math.isfinite(average) else f" ({average:.1f} {what} per minute on average)"
+        ax.text(0.01, 0.89, f"the video is shorter than the {tl.window_s:g} s window: every window holds all of it"
+                + rate, transform=ax.transAxes, ha="left", va="top", fontsize=9, style="italic", color="#555555")
     trans = ax.get_xaxis_transform()
     for kind in [*TRANSITION_KINDS, *sorted({t.kind for t in transitions} - set(TRANSITION_KINDS))]:
         ts = [t.time for t in transitions if t.kind == kind]
@@ -180,7 +194,7 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
     ax.axhline(0, color="#999999", linewidth=0.6)
     ax.set_xlim(*span)
     time_axis(ax, end_s=span[1])
-    ax.set_ylabel(f"cuts per minute ({tl.window_s:g} s window)")
+    ax.set_ylabel(f"{what} per minute ({tl.window_s:g} s window)")
     _finish(ax, title or "Pace", handles)
     return line
 
@@ -261,15 +275,19 @@ def shot_graph(result: Result, ax: Axes | None = None, *, degree: int = 6, windo
     Each shot is a bar spanning its time on the x axis whose length downwards is
     the shot's length: the shot-length axis grows downwards, so runs of short
     shots stand out as tall white peaks rising from the bottom.  Neighbouring
-    bars alternate in shade so single shots stay visible.
+    bars alternate in shade so single shots stay visible.  A few long takes do not
+    set the depth: shots longer than four times the 90th percentile are cut at the
+    axis with their length written on them.
 
     Parameters
     ----------
     result : Result
     ax : Axes, optional
     degree : int
-        Degree of the polynomial trendline of shot length over time (at most a
-        quarter of the number of shots; none below 4 shots).
+        Flexibility of the trend of shot length over time: a Gaussian-weighted mean
+        of the shot lengths with a width of the video's duration / (2 × degree),
+        about as flexible as a polynomial of that degree (Cinemetrics' trendline)
+        but never outside the range of the lengths; none below 4 shots.
     window : int
         Length in shots of the centred moving average (shortened at the ends, and
         to half the number of shots when there are few).
@@ -286,38 +304,58 @@ def shot_graph(result: Result, ax: Axes | None = None, *, degree: int = 6, windo
     info = result.info
     starts, ends = (np.array([getattr(sh, k) for sh in result.shots], float) for k in ("start", "end"))
     lengths = ends - starts
-    verts = [((a, 0.0), (b, 0.0), (b, h), (a, h)) for a, b, h in zip(starts, ends, lengths)]
+    top = _shot_axis_limit(lengths)
+    shown = np.minimum(lengths, top)
+    verts = [((a, 0.0), (b, 0.0), (b, h), (a, h)) for a, b, h in zip(starts, ends, shown)]
     colors = ["#6b8fb8" if i % 2 else "#4a6f99" for i in range(len(verts))]
     style = {"facecolors": colors, "edgecolors": "none", "label": f"shots ({len(verts)})", **kwargs}
     bars = PolyCollection(verts, **style)
     ax.add_collection(bars, autolim=True)
     handles: list = [Patch(facecolor="#4a6f99", label=f"shot lengths ({len(verts)} shots)")]
+    long = np.flatnonzero(lengths > top)
+    for i in long:  # shots longer than the axis: cut at its edge, their length written on them
+        ax.text((starts[i] + ends[i]) / 2, top * 0.97, f"{lengths[i]:.1f} s ↓", ha="center", va="bottom",
+                fontsize=8, color="white", fontweight="bold", clip_on=True)
+    if long.size:
+        handles.append(Patch(facecolor="#4a6f99", hatch="//", edgecolor="white",
+                             label=f"{long.size} longer shot{'s' if long.size > 1 else ''} cut at {top:.1f} s"))
     mids = (starts + ends) / 2
-    ymax = max(float(lengths.max()) if lengths.size else 1.0, 1e-3) * 1.05
-    deg = min(int(degree), lengths.size // 4)  # a high degree through a few shots only wiggles
-    if deg >= 1:
-        fit = np.polynomial.Polynomial.fit(mids, lengths, deg)
+    if lengths.size >= 4 and degree >= 1:
+        # a kernel-smoothed trend: as flexible as a polynomial of the given degree,
+        # but a weighted mean of shot lengths, so it never leaves their range
+        width = max((ends[-1] - starts[0]) / (2.0 * degree), 1e-3)
         x = np.linspace(starts[0], ends[-1], 400)
-        y = fit(x)
-        y[(y < 0) | (y > ymax)] = np.nan  # leave the frame rather than run along its edge
-        handles += ax.plot(x, y, color="#d95f02", linewidth=2.0, label=f"trend (polynomial, degree {deg})")
+        wgt = np.exp(-0.5 * ((x[:, None] - mids[None, :]) / width) ** 2) * lengths[None, :].clip(1e-6)
+        y = (wgt * lengths[None, :]).sum(1) / wgt.sum(1).clip(1e-12)
+        handles += ax.plot(x, np.minimum(y, top), color="#d95f02", linewidth=2.0,
+                           label=f"trend (smoothed over ±{width:.0f} s)" if width >= 1 else "trend (smoothed)")
     w = min(int(window), max(lengths.size // 2, 1))
     if w >= 2:
         c = np.concatenate([[0.0], np.cumsum(lengths)])
         i = np.arange(lengths.size)
         lo, hi = np.maximum(i - w // 2, 0), np.minimum(i - w // 2 + w, lengths.size)
-        handles += ax.plot(mids, (c[hi] - c[lo]) / (hi - lo), color="#1b9e77", linewidth=1.6,
+        handles += ax.plot(mids, np.minimum((c[hi] - c[lo]) / (hi - lo), top), color="#1b9e77", linewidth=1.6,
                            label=f"moving average ({w} shots)")
-    if math.isfinite(result.summary.asl_s):
+    if math.isfinite(result.summary.asl_s) and result.summary.asl_s <= top:
         handles.append(ax.axhline(result.summary.asl_s, color="#555555", linestyle="--", linewidth=1.0,
                                   label=f"ASL {result.summary.asl_s:.2f} s"))
     end = info.start_time + info.duration_s
     ax.set_xlim(info.start_time, max(end, float(ends[-1]) if ends.size else end))
-    ax.set_ylim(ymax, 0)
+    ax.set_ylim(top * 1.02, 0)
     ax.set_ylabel("shot length (s) — longer ↓")
     time_axis(ax, end_s=end)
     _finish(ax, title or f"Shot graph — {video_name(result)}", handles)
     return bars
+
+
+def _shot_axis_limit(lengths: np.ndarray) -> float:
+    """The shot graph's depth: the longest shot, unless a few long takes would squash
+    everything else into a few pixels; then four times the 90th percentile."""
+    if lengths.size == 0:
+        return 1.0
+    longest = float(lengths.max())
+    typical = 4.0 * float(np.quantile(lengths, 0.9))
+    return max(min(longest, typical), 1e-3)
 
 
 def score_trace(features: Features | Evidence, transitions: Sequence[Transition], settings: Settings | DetectSettings,
@@ -423,9 +461,9 @@ def compare(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequen
     ax.set_yscale("log")
     ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:g}"))
     for p, r in zip(pos, results):
-        ax.annotate(f"{r.summary.cuts_per_minute:.1f}\ncuts/min", (p, 1.0), xycoords=("data", "axes fraction"),
+        ax.annotate(f"{r.summary.cuts_per_minute:.1f}\n/min", (p, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(pos, labels, rotation=30 if len(results) > 4 else 0, ha="right" if len(results) > 4 else "center")
+    _category_ticks(ax, pos, labels)
     ax.set_xlim(0.4, len(results) + 0.6)
     ax.set_ylabel("shot length (s, log scale)")
     _finish(ax, title or "Shot lengths by video", [Patch(facecolor="#c6dbef", edgecolor="#3182bd",
@@ -434,26 +472,89 @@ def compare(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequen
     return asl
 
 
+def _category_ticks(ax: Axes, x: np.ndarray, labels: Sequence[str]) -> None:
+    """One label per category at a readable size: rotated, and cut short when long."""
+    short = [lb if len(lb) <= 22 else lb[:20] + "…" for lb in labels]
+    rotate = len(labels) > 4
+    ax.set_xticks(x, short, rotation=35 if rotate else 0, ha="right" if rotate else "center", fontsize=9)
+
+
 def season_heatmap(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequence[str] | None = None,
                    bin_s: float = 60.0, title: str | None = None, **kwargs: Any):
-    """Episodes × minutes: cuts per minute in each ``bin_s`` slice of each episode.
+    """Episodes × slices: how many transitions fall in each ``bin_s`` slice of each
+    episode, per minute of slice (``count × 60 / bin_s``).
 
-    Returns the ``QuadMesh``; slices past an episode's end are blank.  ``**kwargs``
-    go to ``ax.pcolormesh``.
+    Nothing is extrapolated: an episode's last slice is drawn only as far as the
+    episode goes and counts only what is in it, hatched when it is shorter than
+    ``bin_s``.  Each episode's headline peak window is outlined.  What is counted
+    (shot changes or hard cuts) is named on the colour bar.  Returns the first
+    row's ``QuadMesh``; ``**kwargs`` go to ``ax.pcolormesh``.
     """
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
     ax = _axes(ax, "pace")
     labels = list(labels) if labels is not None else [Path(video_name(r)).stem for r in results]
     grid = pace_grid(results, bin_s)
-    nbins = grid.shape[1]
-    mesh = ax.pcolormesh(np.arange(nbins + 1) * bin_s, np.arange(len(results) + 1), np.ma.masked_invalid(grid),
-                         cmap=kwargs.pop("cmap", "YlOrRd"), shading="flat", **kwargs)
-    ax.figure.colorbar(mesh, ax=ax, label="cuts per minute", pad=0.01)
+    finite = grid.rates[np.isfinite(grid.rates)]
+    norm = Normalize(0.0, max(float(finite.max()) if finite.size else 1.0, 1.0))
+    cmap = kwargs.pop("cmap", "YlOrRd")
+    first = None
+    longest = max((r.info.duration_s for r in results), default=bin_s)
+    for i, r in enumerate(results):
+        edges = np.minimum(np.arange(grid.rates.shape[1] + 1) * bin_s, r.info.duration_s)
+        k = int(np.searchsorted(edges, r.info.duration_s - 1e-9, side="left"))  # slices the episode reaches
+        row = grid.rates[i, : max(k, 1)]
+        mesh = ax.pcolormesh(r.info.start_time + edges[: row.size + 1], [i, i + 1], row[None, :], cmap=cmap,
+                             norm=norm, shading="flat", **kwargs)
+        first = first or mesh
+        if k and grid.covered[i, k - 1] < bin_s - 1e-6:  # the last slice is short: say so
+            x0 = r.info.start_time + edges[k - 1]
+            ax.add_patch(Rectangle((x0, i), grid.covered[i, k - 1], 1, fill=False, hatch="///", edgecolor="#777777",
+                                   linewidth=0))
+        p = r.summary.peak
+        if p.count:
+            ax.add_patch(Rectangle((p.start, i + 0.08), p.end - p.start, 0.84, fill=False, edgecolor=_INK,
+                                   linewidth=1.6))
+    what = count_words(results[0].summary.count) if results else "transitions"
+    if first is not None:
+        ax.figure.colorbar(first, ax=ax, label=f"{what} per minute of slice", pad=0.01)
     ax.set_yticks(np.arange(len(results)) + 0.5, labels)
-    ax.invert_yaxis()
-    time_axis(ax, end_s=nbins * bin_s)
-    ax.set_xlim(0, nbins * bin_s)
-    ax.set_title(title or f"Pace by episode ({bin_s:g} s slices)", loc="left", fontsize=12)
-    return mesh
+    ax.set_ylim(len(results), 0)
+    time_axis(ax, end_s=longest)
+    ax.set_xlim(0, longest)
+    ax.set_title(title or f"Pace by episode ({bin_s:g} s slices; outlined: each episode's peak window; "
+                 "hatched: a last slice shorter than the others)", loc="left", fontsize=10)
+    return first
+
+
+def season_pace(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequence[str] | None = None,
+                title: str | None = None, **kwargs: Any) -> list[Line2D]:
+    """Every episode's pace curve on one axis (full windows solid, partial ones
+    dashed), to compare where in the episodes the cutting speeds up.  Returns the
+    lines; ``**kwargs`` go to each ``ax.plot``."""
+    ax = _axes(ax, "pace")
+    labels = list(labels) if labels is not None else [Path(video_name(r)).stem for r in results]
+    cmap = __import__("matplotlib").colormaps["tab20" if len(results) > 10 else "tab10"]
+    lines = []
+    longest = max((r.info.duration_s for r in results), default=1.0)
+    for i, (r, name) in enumerate(zip(results, labels)):
+        tl = r.timeline
+        times, cpm = np.asarray(tl.times, float), np.asarray(tl.cuts_per_minute, float)
+        partial = np.asarray(tl.partial, bool) if tl.partial is not None else np.zeros(times.shape[0], bool)
+        color = cmap(i % cmap.N)
+        lines += ax.plot(times, np.where(partial, np.nan, cpm), color=color, linewidth=1.5, label=name, **kwargs)
+        edge = partial | np.concatenate([partial[1:], [False]]) | np.concatenate([[False], partial[:-1]])
+        ax.plot(times, np.where(edge, cpm, np.nan), color=color, linewidth=1.0, linestyle=(0, (3, 2)), alpha=0.7)
+    window = results[0].timeline.window_s if results else 60.0
+    what = count_words(results[0].timeline.count) if results else "transitions"
+    ax.set_xlim(0, longest)
+    ax.set_ylim(bottom=0)
+    time_axis(ax, end_s=longest)
+    ax.set_ylabel(f"{what} per minute ({window:g} s window)")
+    _finish(ax, title or "Pace of every episode (dashed: window partly outside the episode)",
+            lines if len(lines) <= 20 else None)
+    return lines
 
 
 def season_bars(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequence[str] | None = None,
@@ -470,9 +571,10 @@ def season_bars(results: Sequence[Result], ax: Axes | None = None, *, labels: Se
     ax.bar(x + 0.2, [r.summary.msl_s for r in results], 0.4, label="MSL (median)", color="#9ecae1")
     for xi, r in zip(x, results):
         p = r.summary.peak
-        ax.annotate(f"peak {p.count}\nin {p.window_s:g} s", (xi, 1.0), xycoords=("data", "axes fraction"),
+        span = f"{p.span_s:.0f} s" if p.whole_video else f"{p.window_s:g} s"
+        ax.annotate(f"peak {p.count}\nin {span}", (xi, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 3), textcoords="offset points", ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(x, labels, rotation=30 if len(results) > 4 else 0, ha="right" if len(results) > 4 else "center")
+    _category_ticks(ax, x, labels)
     ax.set_ylabel("shot length (s)")
     _finish(ax, title or "Shot length by episode", None, pad=30)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)

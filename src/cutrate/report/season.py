@@ -6,6 +6,7 @@ import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
@@ -55,20 +56,34 @@ def season_rows(outcomes: Iterable[Episode]) -> list[dict[str, Any]]:
     return rows
 
 
-def pace_grid(results: Sequence[Result], bin_s: float = 60.0) -> np.ndarray:
-    """Cuts per minute in each ``bin_s`` slice of each episode, shape
-    ``(episodes, slices)``; NaN past an episode's end."""
+@dataclass(frozen=True)
+class PaceGrid:
+    """Transitions per slice of each episode: ``counts[i, k]`` in slice ``k`` of
+    episode ``i``, which covers ``covered[i, k]`` seconds of it (less than the slice
+    length for its last slice, 0 past its end); ``rates = counts × 60 / bin_s`` (NaN
+    past the end): what is there, never extrapolated to a full minute."""
+
+    bin_s: float
+    counts: np.ndarray
+    covered: np.ndarray
+    rates: np.ndarray
+
+
+def pace_grid(results: Sequence[Result], bin_s: float = 60.0) -> PaceGrid:
+    """The :class:`PaceGrid` of a batch (each result's counted kinds)."""
+    from ..analysis.timeline import counted
+
     longest = max((r.info.duration_s for r in results), default=bin_s)
-    nbins = max(1, int(np.ceil(longest / bin_s)))
-    grid = np.full((len(results), nbins), np.nan)
+    nbins = max(1, int(np.ceil(longest / bin_s - 1e-9)))
+    counts = np.zeros((len(results), nbins))
+    covered = np.zeros((len(results), nbins))
     for i, r in enumerate(results):
-        t = np.array([tr.time for tr in r.transitions], float) - r.info.start_time
-        counts = np.bincount(np.clip((t // bin_s).astype(int), 0, nbins - 1), minlength=nbins) if t.size else np.zeros(nbins)
-        for b in range(nbins):
-            covered = min(bin_s, r.info.duration_s - b * bin_s)
-            if covered > 0:
-                grid[i, b] = counts[b] * 60.0 / covered
-    return grid
+        t = np.array([tr.time for tr in counted(r.transitions, r.summary.count)], float) - r.info.start_time
+        if t.size:
+            counts[i] = np.bincount(np.clip((t // bin_s).astype(int), 0, nbins - 1), minlength=nbins)[:nbins]
+        covered[i] = np.clip(r.info.duration_s - np.arange(nbins) * bin_s, 0.0, bin_s)
+    rates = np.where(covered > 0, counts * 60.0 / bin_s, np.nan)
+    return PaceGrid(float(bin_s), counts, covered, rates)
 
 
 def _round(x: float) -> float | None:
