@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cutrate import cli
 from cutrate.testing.clips import Cut, ShotSpec, render_clip
 
-EXTRAS = {"report.html", "cuts.edl", "summary.md", "pace.png", "pace.svg", "shot_lengths.png", "shot_graph.png",
+EXTRAS = {"report.html", "cuts.edl", "summary.md", "pace.png", "pace.svg", "shot_lengths.png", "shot_graph.png", "peak_sheet.png",
           "score_trace.png"}
 
 

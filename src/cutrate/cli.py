@@ -44,13 +44,13 @@ class _Progress:
             self.bar.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="cutrate")
 def main() -> None:
     """Measure the editing pace of video: shots, cuts per minute, peak windows."""
 
 
-@main.command()
+@main.command(short_help="Analyse videos: shots, cuts per minute, peaks, reports.")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", "output", default="reports", show_default=True, type=click.Path(file_okay=False),
               help="Folder for the per-video result folders.")
@@ -192,7 +192,7 @@ class _FilesBar:
             self.bar.close()
 
 
-@main.command("report")
+@main.command("report", short_help="Render plots, pages and exports again from saved results.")
 @click.argument("results", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
@@ -261,7 +261,7 @@ def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, window_s, 
         sys.exit(1)
 
 
-@main.command("eval")
+@main.command("eval", short_help="Score detections against hand-checked truth (P, R, F1).")
 @click.argument("source")
 @click.argument("truth", required=False)
 @click.option("--tolerance", type=click.IntRange(min=0), default=DEFAULT_TOLERANCE, show_default=True,
@@ -327,7 +327,7 @@ def eval_cmd(source, truth, tolerance, threshold, contrast, evidence, cache_dir,
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Write the synthetic sample clips and their truth files.")
 @click.argument("output", type=click.Path(file_okay=False), default="sample_clips")
 def samples(output) -> None:
     """Generate the synthetic sample clips (with their truth files) into OUTPUT."""

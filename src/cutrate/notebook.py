@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from ._fmt import clock
+from ._fmt import clock, count_words, peak_sentence
 from .errors import CutrateError
 from .settings import Settings
 from .types import Shot, Summary, Timeline, Transition, VideoInfo
@@ -94,8 +94,8 @@ def summary_html(summary: Summary, info: VideoInfo, settings: Settings, version:
         ("shots", f"{s.shots}"),
         ("transitions", f"{s.transition_count} ({kinds})"),
         ("ASL / MSL", f"{_f(s.asl_s)} s / {_f(s.msl_s)} s"),
-        ("cuts per minute", f"{_f(s.cuts_per_minute, 1)}"),
-        ("peak", f"{p.count} cuts in {p.window_s:g} s, {clock(p.start)}–{clock(p.end)}"),
+        (f"{count_words(s.count)} per minute", f"{_f(s.cuts_per_minute, 1)}"),
+        ("peak", peak_sentence(p)),
     ]
     body = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"

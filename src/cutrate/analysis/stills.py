@@ -4,8 +4,9 @@ A report shows, for the peak window, one picture per shot, and for transitions t
 review, the frame before and after.  Which frames those are is known only after
 detection, so while decoding :class:`Collector` keeps a picture of
 
-- every frame whose change score reaches :data:`KEEP_SCORE` (a possible cut: the
-  first frame of the new shot) and the frame before it, and
+- every frame whose change score is a local maximum of at least :data:`KEEP_SCORE`,
+  or reaches :data:`SURE_SCORE` (a possible cut: the first frame of the new shot),
+  and the frame before it, and
 - one frame every :data:`EVERY_S` seconds (the middle of any shot, gradual
   transitions),
 
@@ -21,12 +22,14 @@ import numpy as np
 
 from ..types import Stills
 
-#: Frames with at least this change score are kept, with the frame before them.
-KEEP_SCORE = 0.12
+#: Frames whose change score is a local maximum of at least KEEP_SCORE, or reaches
+#: SURE_SCORE, are kept with the frame before them.
+KEEP_SCORE = 0.15
+SURE_SCORE = 0.30
 #: A frame is also kept every this many seconds.
 EVERY_S = 1.0
 #: JPEG quality (0..100).
-QUALITY = 85
+QUALITY = 80
 
 
 def display_size(width: int, height: int, box: tuple[int, int]) -> tuple[int, int]:
@@ -56,20 +59,25 @@ class Collector:
         self.parts: list[bytes] = []
         self._last: tuple[int, np.ndarray, np.ndarray] | None = None  # previous batch's last frame
         self._kept_last = False
+        self._last_score = -np.inf
 
     def add(self, start: int, score: np.ndarray, py: np.ndarray, puv: np.ndarray) -> None:
         """Consider frames ``start .. start + len(score) - 1`` (their scores and preview planes)."""
         n = score.shape[0]
         idx = np.arange(start, start + n)
-        keep = (idx % self.every == 0) | (score >= KEEP_SCORE)
+        left = np.concatenate([[self._last_score], score[:-1]])
+        right = np.concatenate([score[1:], [-np.inf]])  # the next batch's first score is unknown
+        cut = ((score >= KEEP_SCORE) & (score >= left) & (score >= right)) | (score >= SURE_SCORE)
+        keep = (idx % self.every == 0) | cut
         before = np.zeros(n, bool)
-        before[:-1] = score[1:] >= KEEP_SCORE
-        if n and score[0] >= KEEP_SCORE and self._last is not None and not self._kept_last:
+        before[:-1] = cut[1:]
+        if n and cut[0] and self._last is not None and not self._kept_last:
             f, y, uv = self._last
             self._encode(f, y, uv)
         for i in np.flatnonzero(keep | before):
             self._encode(start + int(i), py[i], puv[i])
         if n:
+            self._last_score = float(score[-1])
             self._last = (start + n - 1, py[-1].copy(), puv[-1].copy())
             self._kept_last = bool(keep[-1] | before[-1])
 

@@ -19,7 +19,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._fmt import clock, peak_sentence, seconds, timecode
+from .._fmt import clock, count_words, peak_sentence, seconds, timecode
 from ..analysis.pipeline import Result
 from ..io.atomic import write_atomic
 from .text import video_name
@@ -247,7 +247,8 @@ def markdown_text(result: Result, *, max_transitions: int = MARKDOWN_TRANSITIONS
     lines = [
         f"# {_md(video_name(result))}",
         "",
-        f"**Peak: {peak_sentence(s.peak)}.** Average {s.cuts_per_minute:.1f} cuts per minute over {clock(s.duration_s)}.",
+        f"**Peak: {peak_sentence(s.peak)}.** Average {s.cuts_per_minute:.1f} {count_words(s.count)} per minute "
+        f"over {clock(s.duration_s)}.",
         "",
         "| measure | value |",
         "|---|---|",
@@ -257,7 +258,7 @@ def markdown_text(result: Result, *, max_transitions: int = MARKDOWN_TRANSITIONS
         f"| ASL (mean shot length) | {seconds(s.asl_s)} |",
         f"| MSL (median shot length) | {seconds(s.msl_s)} |",
         f"| SD / CV of shot lengths | {seconds(s.sd_s)} / {'-' if not math.isfinite(s.cv) else f'{s.cv:.2f}'} |",
-        f"| cuts per minute | {s.cuts_per_minute:.1f} |",
+        f"| {count_words(s.count)} per minute | {s.cuts_per_minute:.1f} |",
     ]
     for p in peaks:
         lines.append(f"| peak in {p.window_s:g} s | {peak_sentence(p)} |")

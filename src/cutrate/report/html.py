@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from .._fmt import clock, count_words, mss, peak_sentence
+from .._fmt import clock, count_words, mss, peak_sentence, plural
 from .._version import __version__
 from ..analysis.pipeline import Result, load
 from ..io.atomic import write_atomic
@@ -75,7 +75,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 0.85em; }
 _KIND_COLORS = {"cut": "#0072B2", "dissolve": "#B87A00", "fade": "#007A5A", "flash": "#A8558A"}
 
 _CAPTIONS = {
-    "pace": "Cuts per minute in a sliding window; ticks under the axis are the transitions by kind; "
+    "pace": "Pace in a sliding window (dashed where the window reaches past the video's start or end and counts "
+    "only what is inside); ticks under the axis are the transitions by kind; "
     "the shaded band is the peak window.",
     "shot_lengths": "Shot lengths on a log axis with the mean (ASL), the median (MSL) and Salt's lognormal fit.",
     "shot_graph": "One bar per shot hanging from the top, as long as the shot: white peaks are runs of short shots.",
@@ -145,7 +146,8 @@ def _summary_table(result: Result) -> str:
         ("MSL (median shot length)", _sec(s.msl_s)),
         ("SD of shot lengths", _sec(s.sd_s)),
         ("CV (SD / ASL)", "–" if not math.isfinite(s.cv) else f"{s.cv:.2f}"),
-        ("Cuts per minute (average)", "–" if not math.isfinite(s.cuts_per_minute) else f"{s.cuts_per_minute:.1f}"),
+        (f"{count_words(s.count).capitalize()} per minute (average)",
+         "–" if not math.isfinite(s.cuts_per_minute) else f"{s.cuts_per_minute:.1f}"),
     ]
     for p in s.peaks or (s.peak,):
         rows.append((f"Peak, {p.window_s:g} s window", _e(peak_sentence(p))))
@@ -247,8 +249,9 @@ def html_text(result: Result, *, thumbnails: bool = True, plots: dict[str, bytes
 
     body = [
         f"<h1>{_e(name)}</h1>",
-        (f"<p class='lead'>Peak: <strong>{_e(peak_sentence(s.peak))}</strong> · {s.shots} shots · "
-         f"{s.transition_count} transitions · average {s.cuts_per_minute:.1f} cuts/min · ASL {_sec(s.asl_s)}</p>"),
+        (f"<p class='lead'>Peak: <strong>{_e(peak_sentence(s.peak))}</strong> · "
+         f"{plural(s.shots, 'shot')} · {plural(s.transition_count, 'transition')} · average "
+         f"{s.cuts_per_minute:.1f} {count_words(s.count)}/min · ASL {_sec(s.asl_s)}</p>"),
         f"<p class='muted'>{_e(result.info.path)} · analysed with cutrate {_e(result.version)}</p>",
     ]
     body += [f"<p class='note'>Warning: {_e(w)}</p>" for w in result.warnings[:10]]

@@ -60,6 +60,10 @@ def _visuals_writer(plots: bool, html: bool, thumbnails: bool) -> Writer:
 
         rendered = figures.render(result, ("png", "svg") if plots else ("png",))
         written = figures.write_rendered(rendered, folder) if plots else []
+        if plots:
+            from .sheets import write_peak_sheet
+
+            written.append(write_peak_sheet(result, folder))
         if html:
             from .html import write_html
 
