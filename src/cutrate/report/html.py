@@ -46,7 +46,7 @@ h2 { font-size: 1.2em; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 
 table { border-collapse: collapse; margin: 6px 0 12px; }
 th, td { text-align: left; padding: 4px 12px 4px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
 th { font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.kv th { width: 260px; font-weight: 500; color: #444; }
 .bar { display: inline-block; height: 10px; background: var(--accent); border-radius: 2px; vertical-align: middle; }
 figure { margin: 12px 0 24px; }

@@ -161,7 +161,6 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
     part = np.where(edge, cpm, np.nan)
     style = {"color": _INK, "linewidth": 1.8, "label": f"{what} per minute ({tl.window_s:g} s window)", **kwargs}
     line = ax.plot(times, full, **style)[0]
-    ax.fill_between(times, np.nan_to_num(full), where=np.isfinite(full), color=_INK, alpha=0.06, linewidth=0)
     handles: list = [line]
     if partial.any():
         handles += ax.plot(times, part, color="#888888", linewidth=1.4, linestyle=(0, (3, 2)),
@@ -508,7 +507,7 @@ def season_heatmap(results: Sequence[Result], ax: Axes | None = None, *, labels:
         mesh = ax.pcolormesh(r.info.start_time + edges[: row.size + 1], [i, i + 1], row[None, :], cmap=cmap,
                              norm=norm, shading="flat", **kwargs)
         first = first or mesh
-        if k and grid.covered[i, k - 1] < bin_s - 1e-6:  # the last slice is short: say so
+        if k and grid.covered[i, k - 1] < 0.95 * bin_s:  # the last slice is clearly short: say so
             x0 = r.info.start_time + edges[k - 1]
             ax.add_patch(Rectangle((x0, i), grid.covered[i, k - 1], 1, fill=False, hatch="///", edgecolor="#777777",
                                    linewidth=0))
