@@ -337,6 +337,51 @@ def samples(output) -> None:
         click.echo(str(p))
 
 
+@main.command(short_help="Print the JSON Schema of analysis.json.")
+def schema() -> None:
+    """Print the JSON Schema (draft 2020-12) that every analysis.json validates against."""
+    import json as _json
+
+    from .io.results import schema as _schema
+
+    click.echo(_json.dumps(_schema(), indent=2))
+
+
+@main.group(short_help="Show or clear the feature cache.")
+def cache() -> None:
+    """The feature cache: per-video features, so that other settings need no decoding."""
+
+
+@cache.command("info")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="Cache folder [default: the user cache].")
+def cache_info(cache_dir) -> None:
+    """Print where the cache is, how many entries it holds and its size."""
+    from .io import cache as _cache
+
+    i = _cache.info(cache_dir)
+    click.echo(f"location: {i.location}")
+    click.echo(f"entries:  {i.entries}")
+    click.echo(f"size:     {_size(i.bytes)} of at most {_size(i.max_bytes)} (CUTRATE_CACHE_MAX; least recently "
+               "used entries go first)")
+
+
+@cache.command("clear")
+@click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="Cache folder [default: the user cache].")
+def cache_clear(cache_dir) -> None:
+    """Delete every cached entry."""
+    from .io import cache as _cache
+
+    n = _cache.clear(cache_dir)
+    click.echo(f"deleted {plural(n, 'entry', 'entries')} from {_cache.info(cache_dir).location}")
+
+
+def _size(n: int) -> str:
+    for unit, div in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= div:
+            return f"{n / div:.1f} {unit}"
+    return f"{n} bytes"
+
+
 def _usage_error(exc: ParameterError) -> click.UsageError:
     """The error with the option's name (``--window``) instead of the setting's (``window_s``)."""
     ctx = click.get_current_context()

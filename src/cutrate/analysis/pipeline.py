@@ -18,7 +18,7 @@ from .. import notebook
 from .._version import __version__
 from ..errors import ParameterError
 from ..io import cache
-from ..io.results import read_document
+from ..io.results import SCHEMA_VERSION, read_document
 from ..settings import DETECT_NAMES, FAST_DECODE, Settings, TimelineSettings
 from ..types import Evidence, Features, Shot, Summary, Timeline, Transition, VideoInfo
 from . import detect, features, timeline
@@ -93,7 +93,9 @@ class Result:
         """The ``analysis.json`` document."""
         info = self.info
         return {
+            "schema_version": SCHEMA_VERSION,
             "cutrate_version": self.version,
+            "provenance": provenance(self.settings),
             "settings": self.settings.to_dict(),
             "video": {
                 "path": info.path,
@@ -127,6 +129,13 @@ class Result:
             warnings=tuple(d.get("warnings", ())),
             version=d.get("cutrate_version", "unknown"),
         )
+
+
+def provenance(settings: Settings) -> dict[str, Any]:
+    """What a result depends on besides its settings and the file: the features'
+    definition and the detector (its model).  A saved result stays up to date while
+    these are unchanged, whatever cutrate release wrote it."""
+    return {"features_version": features.FEATURES_VERSION, "detector": detect.detector_id(settings.detect)}
 
 
 def load(path: str | os.PathLike, *, cache_dir: str | os.PathLike | None = None, evidence: bool = False) -> Result:

@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .._version import __version__
-from ..analysis.pipeline import Result, analyze
+from ..analysis.pipeline import Result, analyze, provenance
 from ..errors import CutrateError
 from ..io.cache import file_identity
-from ..io.results import ANALYSIS_JSON
+from ..io.results import ANALYSIS_JSON, SCHEMA_VERSION
 from ..report.writers import Writer
 from ..settings import STALL_S, Settings
 
@@ -69,15 +68,18 @@ def identity(path: str | os.PathLike) -> str | None:
 
 
 def up_to_date(job: Job) -> bool:
-    """Whether ``job.folder`` already holds a complete result for this file, these
-    settings and this cutrate version."""
+    """Whether ``job.folder`` already holds a complete result for this file and these
+    settings, in the current format, from the current features and detector (not
+    necessarily from this cutrate release: a new release that changes neither does
+    not redo a season)."""
     f = Path(job.folder) / ANALYSIS_JSON
     try:
         d = json.loads(f.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return (
-        d.get("cutrate_version") == __version__
+        d.get("schema_version") == SCHEMA_VERSION
+        and d.get("provenance") == json.loads(json.dumps(provenance(job.settings)))
         and d.get("settings") == json.loads(json.dumps(job.settings.to_dict()))
         and d.get("video", {}).get("identity") == identity(job.path)
         and d.get("video", {}).get("identity") is not None

@@ -17,6 +17,16 @@ from .atomic import write_atomic
 
 #: File name of a result document inside a result folder.
 ANALYSIS_JSON = "analysis.json"
+#: Version of the ``analysis.json`` format (``schema_version``), independent of
+#: cutrate's own version: it changes only when a field's meaning does.
+SCHEMA_VERSION = 2
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of ``analysis.json``."""
+    from importlib.resources import files
+
+    return json.loads(files("cutrate.io").joinpath("analysis.schema.json").read_text(encoding="utf-8"))
 
 
 def _jsonable(x: Any) -> Any:

@@ -27,7 +27,15 @@ from ...types import Features, Transition
 from . import cuts, dissolves, fades
 from .common import Found, Thumbs
 
-__all__ = ["transitions", "DetectSettings"]
+__all__ = ["transitions", "detector_id", "DetectSettings"]
+
+#: Bumped whenever the detectors' decisions change for the same features and settings.
+RULES_VERSION = 1
+
+
+def detector_id(settings: DetectSettings) -> str:
+    """A name for the detector that :func:`transitions` runs with ``settings``."""
+    return f"cutrate-rules-{RULES_VERSION}"
 
 
 def transitions(features: Features, *, settings: DetectSettings | None = None) -> list[Transition]:
