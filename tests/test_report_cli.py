@@ -58,3 +58,22 @@ def test_report_rerenders_without_analysing(clips, tmp_path, monkeypatch):
     assert (tmp_path / "index.html").is_file()
     r = CliRunner().invoke(cli.main, ["report", str(tmp_path / "nothing")])
     assert r.exit_code == 2
+
+
+def test_stats_csv_and_start_timecode_from_the_cli(clips, tmp_path):
+    import csv
+
+    r = CliRunner().invoke(cli.main, ["analyze", str(clips[0]), "-o", str(tmp_path), "--stats", "--no-plots",
+                                      "--no-html", "--start-timecode", "01:00:00:00"])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader((tmp_path / "ep1" / "stats.csv").open()))
+    import json
+
+    d = json.loads((tmp_path / "ep1" / "analysis.json").read_text())
+    assert len(rows) == d["video"]["frames"] and rows[0]["frame"] == "0"
+    assert {r["frame"] for r in rows if r["transition"]} == {str(t["frame"]) for t in d["transitions"]}
+    assert all(0.0 <= float(r["score"]) <= 1.0 for r in rows)
+    edl = (tmp_path / "ep1" / "cuts.edl").read_text()
+    assert "01:00:00:00" in edl and "(GIVEN)" in edl
+    r = CliRunner().invoke(cli.main, ["analyze", str(clips[0]), "-o", str(tmp_path), "--start-timecode", "1h"])
+    assert r.exit_code == 2 and "--start-timecode" in r.output

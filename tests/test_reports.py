@@ -162,12 +162,57 @@ def test_otio_dissolve_offsets():
     assert (trans[0].in_offset.value, trans[0].out_offset.value) == (5, 5)  # frames 55..65 around frame 60
 
 
-def test_otio_missing_is_skipped(result, tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "opentimelineio", None)  # import fails
-    assert exports.write_otio(result, tmp_path) is None
-    assert not (tmp_path / "timeline.otio").exists()
+def test_exports_write_edl_otio_fcp_xml_and_markdown(result, tmp_path):
+    otio = pytest.importorskip("opentimelineio")
     names = {p.name for p in exports.write_exports(result, tmp_path)}
-    assert names == {"cuts.edl", "summary.md"}
+    assert names == {"cuts.edl", "timeline.otio", "timeline.xml", "summary.md"}
+    tl = otio.adapters.read_from_file(str(tmp_path / "timeline.xml"), adapter_name="fcp_xml")
+    assert len(list(tl.find_clips())) == len(result.shots)
+
+
+def test_fcp_xml_without_its_adapter_is_skipped_with_a_message(result, tmp_path, monkeypatch, caplog):
+    otio = pytest.importorskip("opentimelineio")
+
+    def refuse(*a, **k):
+        raise otio.exceptions.NotSupportedError("no adapter named fcp_xml")
+
+    monkeypatch.setattr(otio.adapters, "write_to_string", lambda tl, adapter_name: (
+        refuse() if adapter_name == "fcp_xml" else otio.adapters.otio_json.write_to_string(tl)))
+    monkeypatch.setattr(exports, "_fcp_missing_logged", False)
+    names = {p.name for p in exports.write_exports(result, tmp_path)}
+    assert names == {"cuts.edl", "timeline.otio", "summary.md"}
+    assert any("timeline.xml skipped" in r.message for r in caplog.records)
+
+
+@pytest.mark.parametrize("rate, start, drop", [(25.0, "10:00:00:00", False), (30000 / 1001, "01:00:00;00", True),
+                                               (60000 / 1001, None, True), (24.0, None, False)])
+def test_edl_with_a_start_timecode_and_drop_frame_reads_back_at_the_right_times(rate, start, drop):
+    otio = pytest.importorskip("opentimelineio")
+    res = handmade([Transition("cut", 1850, 1850 / rate, 1850, 1850, 1.0),
+                    Transition("cut", 20000, 20000 / rate, 20000, 20000, 1.0)], frames=24000, fps=rate)
+    text = exports.edl_text(res, start_timecode=start)
+    assert ("FCM: DROP FRAME" in text) == drop
+    tl = otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate)
+    clips = list(tl.find_clips())
+    assert [c.source_range.duration.value for c in clips] == [s.frames for s in res.shots]
+    base = otio.opentime.from_timecode(start, rate).value if start else 0
+    for clip, shot in zip(clips, res.shots):
+        # the source timecode of each clip is the start timecode plus the shot's first frame
+        assert clip.source_range.start_time.value == pytest.approx(base + shot.start_frame)
+    otio_tl = exports.otio_timeline(res, start_timecode=start)
+    assert otio_tl.global_start_time.value == base
+    first = next(iter(otio_tl.find_clips()))
+    assert first.source_range.start_time.value == base
+
+
+def test_edl_start_timecode_defaults_to_the_streams_tag():
+    res = handmade([Transition("cut", 30, 1.2, 30, 30, 1.0)])
+    tagged = dataclasses.replace(res, info=dataclasses.replace(res.info, timecode="00:59:58:00"))
+    text = exports.edl_text(tagged)
+    assert "* START TIMECODE 00:59:58:00 (THE STREAM'S TIMECODE TAG)" in text
+    assert "00:59:58:00 00:59:59:05" in text  # the first event: frames 0..30 at 25 fps
+    with pytest.raises(cutrate.ParameterError, match="start_timecode"):
+        exports.edl_text(res, start_timecode="ten o'clock")
 
 
 # --------------------------------------------------------------------------- Markdown

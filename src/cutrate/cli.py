@@ -76,13 +76,18 @@ def main() -> None:
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
 @click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
 @click.option("--no-thumbnails", is_flag=True, help="No pictures in report.html.")
+@click.option("--start-timecode", default=None, metavar="HH:MM:SS:FF",
+              help="Timecode of the first frame in cuts.edl and the timelines [default: the stream's timecode tag, "
+                   "else 00:00:00:00].")
+@click.option("--stats", is_flag=True, help="Also write stats.csv: every frame's change score.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Feature cache folder [default: the user cache folder].")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summaries; errors only.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, count, jobs,
-            scheduler, force, no_plots, no_html, no_exports, no_thumbnails, cache_dir, no_cache, quiet, debug) -> None:
+            scheduler, force, no_plots, no_html, no_exports, no_thumbnails, start_timecode, stats, cache_dir, no_cache,
+            quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
 
     Each OUTPUT/<video name>/ gets analysis.json, transitions.csv, shots.csv,
@@ -134,7 +139,8 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     try:
         batch = analyze_folder(
             inputs, output, settings=settings, workers=jobs, scheduler=scheduler, force=force, plots=not no_plots,
-            html=not no_html, exports=not no_exports, thumbnails=not no_thumbnails, cache_dir=cache_dir,
+            html=not no_html, exports=not no_exports, thumbnails=not no_thumbnails, start_timecode=start_timecode,
+            stats=stats, cache_dir=cache_dir,
             use_cache=not no_cache, on_problem=problem, on_plan=planned, on_outcome=report_one, progress=per_frame,
         )
     except KeyboardInterrupt:
@@ -144,6 +150,9 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
         click.echo(f"interrupted: finished results are kept in {output}/ ({finished} folders); "
                    "run the same command again to do the rest", err=True)
         sys.exit(130)
+    except ParameterError as exc:
+        state["bar"].close()
+        raise _usage_error(exc) from None
     except CutrateError as exc:
         state["bar"].close()
         click.echo(f"error: {exc}", err=True)

@@ -56,6 +56,7 @@ class VideoInfo:
     codec: str = ""
     start_time: float = 0.0
     identity: str = ""
+    timecode: str = ""
 
     @property
     def frame_rate(self) -> float:
@@ -75,7 +76,7 @@ class VideoInfo:
         return cls(
             path=d["path"], duration_s=d["duration_s"], fps=d["fps"], frames=d["frames"], width=d["width"],
             height=d["height"], codec=d.get("codec", ""), start_time=d.get("start_time", 0.0),
-            identity=d.get("identity", ""),
+            identity=d.get("identity", ""), timecode=d.get("timecode") or "",
         )
 
 

@@ -261,4 +261,5 @@ def _final_info(info: VideoInfo, acc: _Accumulator) -> VideoInfo:
         height=info.height,
         codec=info.codec,
         start_time=float(times[0]) if n else info.start_time,
+        timecode=info.timecode,
     )

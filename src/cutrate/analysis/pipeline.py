@@ -107,6 +107,7 @@ class Result:
                 "codec": info.codec,
                 "start_time": round(info.start_time, 6),
                 "identity": info.identity,
+                "timecode": info.timecode or None,
             },
             "summary": self.summary.to_dict(),
             "transitions": [t.to_dict() for t in self.transitions],

@@ -129,6 +129,8 @@ def analyze_folder(
     html: bool = True,
     exports: bool = True,
     thumbnails: bool = True,
+    start_timecode: str | None = None,
+    stats: bool = False,
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
     on_problem: Callable[[str, str], None] | None = None,
@@ -148,8 +150,10 @@ def analyze_folder(
         Analysis settings (the defaults when omitted).
     workers, scheduler, force
         As for :func:`cutrate.batch.run`.
-    plots, html, exports, thumbnails
+    plots, html, exports, thumbnails, stats
         Which outputs to write besides ``analysis.json`` and the CSV tables.
+    start_timecode : str, optional
+        Timecode of frame 0 in the EDL and the timelines (default: the stream's own).
     cache_dir, use_cache
         The feature cache.
     on_problem : callable(input, reason), optional
@@ -180,7 +184,12 @@ def analyze_folder(
     if not jobs:
         return Batch(jobs, [], problems)
     prepare(output)
-    writers = [*report_writers(plots=plots, html=html, exports=exports, thumbnails=thumbnails), *data_writers()]
+    if start_timecode is not None:
+        from ..report.timecodes import Timebase, parse_smpte
+
+        parse_smpte(start_timecode, Timebase(60))  # a malformed timecode fails before any decoding
+    writers = [*report_writers(plots=plots, html=html, exports=exports, thumbnails=thumbnails,
+                               start_timecode=start_timecode, stats=stats), *data_writers()]
     outcomes = run(jobs, workers=workers, scheduler=scheduler, writers=writers, force=force,
                    on_outcome=on_outcome, progress=progress)
     season: list[Path] = []

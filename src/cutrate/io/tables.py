@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .._fmt import timecode
-from ..types import Shot, Timeline, Transition
+from ..types import Evidence, Shot, Timeline, Transition
 from .atomic import write_atomic
 
 SCENE_LIST_COLUMNS = (
@@ -75,3 +75,15 @@ def write_timeline_csv(timeline: Timeline, folder: str | os.PathLike) -> Path:
     for t, c in zip(timeline.times, timeline.cuts_per_minute):
         rows.append([f"{t:.3f}", timecode(float(t)), f"{c:.3f}", f"{timeline.window_s:g}"])
     return write_atomic(Path(folder) / "timeline.csv", csv_text(rows))
+
+
+def write_stats_csv(evidence: Evidence, transitions: Sequence[Transition], folder: str | os.PathLike) -> Path:
+    """``stats.csv``: one row per decoded frame with its change score (the structural
+    difference to the previous frame, 0..1) and, on the frame where one takes
+    effect, the transition's kind — to plot and try thresholds of one's own (like
+    PySceneDetect's ``--stats``)."""
+    at = {t.frame: t.kind for t in transitions}
+    rows: list[list[Any]] = [["frame", "time", "timecode", "score", "transition"]]
+    for i, (t, s) in enumerate(zip(evidence.times, evidence.score)):
+        rows.append([i, f"{t:.6f}", timecode(float(t)), f"{s:.5f}", at.get(i, "")])
+    return write_atomic(Path(folder) / "stats.csv", csv_text(rows))

@@ -2,9 +2,8 @@
 a Markdown summary.
 
 Every writer takes a :class:`~cutrate.analysis.pipeline.Result` and a folder, writes
-atomically and returns the path it wrote (``write_otio`` returns None when
-``opentimelineio`` is not installed).  This module needs neither matplotlib nor a
-video library.
+atomically and returns the path it wrote.  This module needs neither matplotlib nor
+a video library.
 
 The media file is its own source: an event's source timecodes equal its record
 timecodes, so an editor that relinks reel ``AX`` to the video shows every shot in
@@ -20,9 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._fmt import clock, count_words, peak_sentence, seconds, timecode
+from .._version import __version__
 from ..analysis.pipeline import Result
+from ..errors import ParameterError
 from ..io.atomic import write_atomic
 from .text import video_name
+from .timecodes import Timebase, parse_smpte, timebase, to_smpte
 
 log = logging.getLogger(__name__)
 
@@ -31,22 +33,27 @@ REEL = "AX"
 #: Transitions listed in ``summary.md`` before the table is cut short.
 MARKDOWN_TRANSITIONS = 50
 
-_otio_missing_logged = False
-
-
-def smpte(frame: int, fps: int) -> str:
-    """Non-drop-frame timecode ``HH:MM:SS:FF`` of a 0-based frame count at ``fps`` frames per second."""
-    frame = max(int(frame), 0)
-    ff = frame % fps
-    secs = frame // fps
-    h, rem = divmod(secs, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}:{ff:02d}"
+_fcp_missing_logged = False
 
 
 def edl_fps(result: Result) -> int:
-    """The EDL's frame rate: the video's rounded to the nearest integer (at least 1)."""
-    return max(1, round(result.info.fps))
+    """The EDL's frame numbers per second: the video's rate rounded (at least 1)."""
+    return timebase(result.info.fps).fps
+
+
+def start_frame_of(result: Result, start_timecode: str | None = None) -> tuple[int, str]:
+    """The record timecode of frame 0 as a frame count in the EDL's timebase, and
+    where it came from: ``start_timecode`` if given, else the stream's own
+    ``timecode`` tag, else ``00:00:00:00``."""
+    tb = timebase(result.info.fps)
+    if start_timecode:
+        return parse_smpte(start_timecode, tb), "given"
+    if result.info.timecode:
+        try:
+            return parse_smpte(result.info.timecode, tb), "the stream's timecode tag"
+        except ParameterError:
+            log.warning("%s: ignoring the stream's timecode tag %r", result.info.path, result.info.timecode)
+    return 0, "default"
 
 
 # --------------------------------------------------------------------------- EDL
@@ -92,41 +99,48 @@ def _events(result: Result) -> list[_Event]:
     ]
 
 
-def _edl_line(number: int, kind: str, length: int, a: int, b: int, fps: int) -> str:
-    src = f"{smpte(a, fps)} {smpte(b, fps)}"
+def _edl_line(number: int, kind: str, length: int, a: int, b: int, tb: Timebase, base: int) -> str:
+    src = f"{to_smpte(base + a, tb)} {to_smpte(base + b, tb)}"
     field = f"{kind:<4} {length:03d}" if kind == "D" else f"{kind:<4}    "
     return f"{number % 1000:03d}  {REEL:<8} {'V':<5} {field} {src} {src}"
 
 
-def edl_text(result: Result, *, title: str | None = None) -> str:
+def edl_text(result: Result, *, title: str | None = None, start_timecode: str | None = None) -> str:
     """The CMX 3600 EDL of ``result`` as text (see :func:`write_edl`)."""
-    fps = edl_fps(result)
+    tb = timebase(result.info.fps)
+    base, origin = start_frame_of(result, start_timecode)
     name = video_name(result)
-    lines = [f"TITLE: {title or Path(name).stem}", "FCM: NON-DROP FRAME", ""]
-    if abs(result.info.fps - fps) > 1e-3:
-        lines += [f"* VIDEO FRAME RATE {result.info.fps:.3f} FPS, TIMECODES COUNT FRAMES AT {fps} FPS", ""]
+    lines = [f"TITLE: {title or Path(name).stem}", f"FCM: {'DROP FRAME' if tb.drop else 'NON-DROP FRAME'}", ""]
+    # notes about the whole list go with the first event: readers take comments only after an event
+    notes = [f"* START TIMECODE {to_smpte(base, tb)} ({origin.upper()})",
+             f"* WRITTEN BY CUTRATE {__version__}; SETTINGS IN ANALYSIS.JSON"]
+    if abs(result.info.fps - tb.fps) > 1e-3 and not tb.drop:
+        notes.append(f"* VIDEO FRAME RATE {result.info.fps:.3f} FPS, TIMECODES COUNT FRAMES AT {tb.fps} FPS")
     events = _events(result)
     for i, ev in enumerate(events, 1):
         number = (i - 1) % 999 + 1  # CMX event numbers have three digits: 999 wraps to 001
         if ev.dissolve:
             prev = events[i - 2]
-            lines.append(_edl_line(number, "C", 0, prev.stop, prev.stop, fps))
-            lines.append(_edl_line(number, "D", ev.dissolve, ev.start, ev.stop, fps))
+            lines.append(_edl_line(number, "C", 0, prev.stop, prev.stop, tb, base))
+            lines.append(_edl_line(number, "D", ev.dissolve, ev.start, ev.stop, tb, base))
         else:
-            lines.append(_edl_line(number, "C", 0, ev.start, ev.stop, fps))
+            lines.append(_edl_line(number, "C", 0, ev.start, ev.stop, tb, base))
         lines.append(f"* FROM CLIP NAME: {name}")
         lines.append(f"* CUTRATE SHOT {i}: FRAMES {ev.start}-{ev.stop - 1}" + (f"; {ev.note}" if ev.note else ""))
+        if i == 1:
+            lines += notes
         lines.append("")
     return "\n".join(lines)
 
 
-def write_edl(result: Result, folder: str | os.PathLike) -> Path:
+def write_edl(result: Result, folder: str | os.PathLike, *, start_timecode: str | None = None) -> Path:
     """Write ``cuts.edl``: a CMX 3600 EDL with one event per shot.
 
-    Timecodes are ``HH:MM:SS:FF`` non-drop-frame at the video's frame rate rounded
-    to the nearest integer, counted from frame 0 = ``00:00:00:00``; source and
-    record timecodes are equal (the video is its own source, reel ``AX``, track
-    ``V``).  Cuts, fades and flashes are ``C`` edits at the transition's frame, the
+    Timecodes are ``HH:MM:SS:FF`` at the video's frame rate rounded to the nearest
+    integer, drop-frame (``HH:MM:SS;FF``, ``FCM: DROP FRAME``) at 29.97 and 59.94;
+    frame 0 is ``start_timecode``, else the stream's own timecode tag, else
+    ``00:00:00:00``.  Source and record timecodes are equal (the video is its own
+    source, reel ``AX``, track ``V``).  Cuts, fades and flashes are ``C`` edits at the transition's frame, the
     latter two with a comment naming their span; a dissolve is a ``D nnn``
     transition of ``end_frame - start_frame`` frames starting at ``start_frame``.
     Event numbers wrap from 999 to 001.
@@ -143,33 +157,36 @@ def write_edl(result: Result, folder: str | os.PathLike) -> Path:
     Path
         ``folder/cuts.edl``.
     """
-    return write_atomic(Path(folder) / "cuts.edl", edl_text(result) + "\n")
+    return write_atomic(Path(folder) / "cuts.edl", edl_text(result, start_timecode=start_timecode) + "\n")
 
 
 # --------------------------------------------------------------------------- OpenTimelineIO
 
 
-def otio_timeline(result: Result):  # -> opentimelineio.schema.Timeline
+def otio_timeline(result: Result, *, start_timecode: str | None = None):  # -> opentimelineio.schema.Timeline
     """The analysis as an ``opentimelineio`` Timeline (the library must be importable).
 
     One video track of Clips, one per shot, each referencing the media file with
     its source range in frames at the video's frame rate; a dissolve is a
     ``SMPTE_Dissolve`` Transition at the cut point (the transition's ``frame``),
     with ``in_offset`` reaching back to ``start_frame`` and ``out_offset`` on to
-    ``end_frame``.  Each clip and transition carries ``metadata["cutrate"]``.
+    ``end_frame``.  The media and the timeline start at the start timecode (see
+    :func:`start_frame_of`).  Each clip and transition carries ``metadata["cutrate"]``.
     """
     import opentimelineio as otio
 
     info = result.info
     rate = float(info.fps)
+    base, _ = start_frame_of(result, start_timecode)
     total = result.shots[-1].end_frame + 1 if result.shots else 0
     media = otio.schema.ExternalReference(
         target_url=Path(os.path.abspath(info.path)).as_uri(),
         available_range=otio.opentime.TimeRange(
-            otio.opentime.RationalTime(0, rate), otio.opentime.RationalTime(total, rate)
+            otio.opentime.RationalTime(base, rate), otio.opentime.RationalTime(total, rate)
         ),
     )
-    timeline = otio.schema.Timeline(name=Path(video_name(result)).stem)
+    timeline = otio.schema.Timeline(name=Path(video_name(result)).stem,
+                                    global_start_time=otio.opentime.RationalTime(base, rate))
     timeline.metadata["cutrate"] = {"version": result.version, "summary": _plain(result.summary.to_dict())}
     track = otio.schema.Track(name="V1", kind=otio.schema.TrackKind.Video)
     timeline.tracks.append(track)
@@ -190,7 +207,7 @@ def otio_timeline(result: Result):  # -> opentimelineio.schema.Timeline
             name=f"shot {i:03d}",
             media_reference=media.clone(),
             source_range=otio.opentime.TimeRange(
-                otio.opentime.RationalTime(shot.start_frame, rate), otio.opentime.RationalTime(shot.frames, rate)
+                otio.opentime.RationalTime(base + shot.start_frame, rate), otio.opentime.RationalTime(shot.frames, rate)
             ),
             metadata={"cutrate": {"shot": shot.to_dict(), "transition_in": t.to_dict() if t is not None else None}},
         )
@@ -209,28 +226,39 @@ def _plain(x):
     return x
 
 
-def write_otio(result: Result, folder: str | os.PathLike) -> Path | None:
-    """Write ``timeline.otio`` (OpenTimelineIO JSON) if ``opentimelineio`` is installed.
+def write_otio(result: Result, folder: str | os.PathLike, *, start_timecode: str | None = None) -> Path:
+    """Write ``timeline.otio`` (OpenTimelineIO JSON); see :func:`otio_timeline`."""
+    import opentimelineio as otio
 
-    See :func:`otio_timeline` for the content.  Install it with
-    ``pip install "cutrate[otio]"``.
+    text = otio.adapters.write_to_string(otio_timeline(result, start_timecode=start_timecode),
+                                         adapter_name="otio_json")
+    return write_atomic(Path(folder) / "timeline.otio", text)
+
+
+def write_fcp_xml(result: Result, folder: str | os.PathLike, *, start_timecode: str | None = None) -> Path | None:
+    """Write ``timeline.xml``: Final Cut Pro 7 XML (also read by Premiere, Resolve and
+    Avid), through OpenTimelineIO's ``fcp_xml`` adapter (``otio-fcp-adapter``).
 
     Returns
     -------
     Path or None
-        ``folder/timeline.otio``, or None (with a logged message, once per process)
-        when ``opentimelineio`` cannot be imported.
+        ``folder/timeline.xml``, or None (with a logged message, once per process)
+        when the adapter is not installed; ``otioconvert -i timeline.otio -o
+        timeline.xml`` does the same once it is.
     """
-    global _otio_missing_logged
+    global _fcp_missing_logged
+    import opentimelineio as otio
+
     try:
-        import opentimelineio as otio
-    except ImportError as exc:
-        if not _otio_missing_logged:
-            log.warning("timeline.otio skipped: opentimelineio is not installed (%s)", exc)
-            _otio_missing_logged = True
+        text = otio.adapters.write_to_string(otio_timeline(result, start_timecode=start_timecode),
+                                             adapter_name="fcp_xml")
+    except (otio.exceptions.NotSupportedError, otio.exceptions.AdapterDoesntSupportFunctionError, ValueError) as exc:
+        if not _fcp_missing_logged:
+            log.warning("timeline.xml skipped: no FCP XML adapter for OpenTimelineIO (pip install otio-fcp-adapter): %s",
+                        exc)
+            _fcp_missing_logged = True
         return None
-    text = otio.adapters.write_to_string(otio_timeline(result), adapter_name="otio_json")
-    return write_atomic(Path(folder) / "timeline.otio", text)
+    return write_atomic(Path(folder) / "timeline.xml", text)
 
 
 # --------------------------------------------------------------------------- Markdown
@@ -300,11 +328,13 @@ def write_markdown(result: Result, folder: str | os.PathLike, *, max_transitions
     return write_atomic(Path(folder) / "summary.md", markdown_text(result, max_transitions=max_transitions))
 
 
-def write_exports(result: Result, folder: str | os.PathLike) -> list[Path]:
-    """Write ``cuts.edl``, ``timeline.otio`` (when ``opentimelineio`` is installed) and ``summary.md``."""
-    out = [write_edl(result, folder)]
-    otio_path = write_otio(result, folder)
-    if otio_path is not None:
-        out.append(otio_path)
+def write_exports(result: Result, folder: str | os.PathLike, *, start_timecode: str | None = None) -> list[Path]:
+    """Write ``cuts.edl``, ``timeline.otio``, ``timeline.xml`` (FCP 7 XML, when its
+    OpenTimelineIO adapter is installed) and ``summary.md``."""
+    out = [write_edl(result, folder, start_timecode=start_timecode),
+           write_otio(result, folder, start_timecode=start_timecode)]
+    fcp = write_fcp_xml(result, folder, start_timecode=start_timecode)
+    if fcp is not None:
+        out.append(fcp)
     out.append(write_markdown(result, folder))
     return out

@@ -41,6 +41,14 @@ def write_timeline_csv(result: Result, folder: str | os.PathLike) -> Path:
     return tables.write_timeline_csv(result.timeline, folder)
 
 
+def write_stats_csv(result: Result, folder: str | os.PathLike) -> Path | None:
+    """``stats.csv``: the per-frame change scores (see :func:`cutrate.io.tables.write_stats_csv`),
+    when the result has its evidence."""
+    if result.evidence is None:
+        return None
+    return tables.write_stats_csv(result.evidence, result.transitions, folder)
+
+
 def data_writers() -> list[Writer]:
     """The standard per-video data writers, ``analysis.json`` last (its presence
     marks a complete folder)."""
@@ -74,18 +82,24 @@ def _visuals_writer(plots: bool, html: bool, thumbnails: bool) -> Writer:
     return write_visuals
 
 
-def _write_exports(result: Result, folder: Path) -> list[Path]:
-    from .exports import write_exports
+def _exports_writer(start_timecode: str | None) -> Writer:
+    def write_exports(result: Result, folder: Path) -> list[Path]:
+        from .exports import write_exports as write
 
-    return write_exports(result, folder)
+        return write(result, folder, start_timecode=start_timecode)
+
+    return write_exports
 
 
-def report_writers(*, plots: bool = True, html: bool = True, exports: bool = True,
-                   thumbnails: bool = True) -> list[Writer]:
-    """Writers for the plots, ``report.html`` and the exports, as chosen."""
+def report_writers(*, plots: bool = True, html: bool = True, exports: bool = True, thumbnails: bool = True,
+                   start_timecode: str | None = None, stats: bool = False) -> list[Writer]:
+    """Writers for the plots, ``report.html``, the exports (EDL and OTIO starting at
+    ``start_timecode``) and, with ``stats``, the per-frame ``stats.csv``, as chosen."""
     out: list[Writer] = []
     if plots or html:
         out.append(_visuals_writer(plots, html, thumbnails))
     if exports:
-        out.append(_write_exports)
+        out.append(_exports_writer(start_timecode))
+    if stats:
+        out.append(write_stats_csv)
     return out

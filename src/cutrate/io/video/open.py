@@ -189,7 +189,17 @@ def stream_info(path: str, container: Any, stream: Any) -> VideoInfo:
         height=int(ctx.height or 0),
         codec=str(ctx.name or ""),
         start_time=start,
+        timecode=_timecode_tag(container, stream),
     )
+
+
+def _timecode_tag(container: Any, stream: Any) -> str:
+    """The stream's (or container's) own start timecode tag, e.g. ``01:00:00:00``."""
+    for meta in (getattr(stream, "metadata", None) or {}, getattr(container, "metadata", None) or {}):
+        tc = meta.get("timecode")
+        if tc:
+            return str(tc)
+    return ""
 
 
 def probe(path: str | os.PathLike) -> VideoInfo:
