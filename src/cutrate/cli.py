@@ -17,7 +17,7 @@ from ._version import __version__
 from ._fmt import plural
 from .errors import CutrateError, InputError, ParameterError
 from .eval.records import DEFAULT_TOLERANCE
-from .settings import COUNT_CHOICES, DetectSettings, TimelineSettings
+from .settings import COUNT_CHOICES, DETECTORS, DetectSettings, TimelineSettings
 
 _D = DetectSettings()
 _T = TimelineSettings()
@@ -62,6 +62,11 @@ def main() -> None:
 @click.option("--flash-frames", type=int, default=_D.flash_frames, show_default=True,
               help="Longest in-shot flash, in frames.")
 @click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves.")
+@click.option("--detector", type=click.Choice(DETECTORS), default=_D.detector, show_default=True,
+              help="Who finds the transitions: cutrate, or PySceneDetect's adaptive or content detector "
+                   "(on the same decoded frames).")
+@click.option("--compare", is_flag=True,
+              help="Also run PySceneDetect's detectors, so the report shows how many each finds in the peak window.")
 @click.option("--window", "window_s", type=float, default=_T.window_s, show_default=True,
               help="Sliding-window length in seconds for cuts per minute and the peak.")
 @click.option("--hop", "hop_s", type=float, default=_T.hop_s, show_default=True, help="Timeline step in seconds.")
@@ -85,7 +90,8 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summaries; errors only.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
-def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, window_s, hop_s, count, jobs,
+def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, detector, compare, window_s,
+            hop_s, count, jobs,
             scheduler, force, no_plots, no_html, no_exports, no_thumbnails, start_timecode, stats, cache_dir, no_cache,
             quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
@@ -105,7 +111,8 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     try:
         settings = Settings.from_kwargs(
             threshold=threshold, contrast=contrast, evidence=evidence, flash_frames=flash_frames,
-            dissolve=not no_dissolves, window_s=window_s, hop_s=hop_s, count=count,
+            dissolve=not no_dissolves, detector=detector, compare=compare, window_s=window_s, hop_s=hop_s,
+            count=count,
         )
     except ParameterError as exc:
         raise _usage_error(exc) from None
@@ -278,11 +285,14 @@ def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, window_s, 
 @click.option("--threshold", type=float, default=_D.threshold, show_default=True, help="Smallest cut score (0..1).")
 @click.option("--contrast", type=float, default=_D.contrast, show_default=True, help="Rise over the neighbourhood.")
 @click.option("--evidence", type=float, default=_D.evidence, show_default=True, help="Cut-vs-motion evidence.")
+@click.option("--detector", type=click.Choice(DETECTORS), default=_D.detector, show_default=True,
+              help="Who finds the transitions.")
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None, help="Feature cache folder.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the feature cache.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("-q", "--quiet", is_flag=True, help="Only the table.")
-def eval_cmd(source, truth, tolerance, threshold, contrast, evidence, cache_dir, no_cache, as_json, quiet) -> None:
+def eval_cmd(source, truth, tolerance, threshold, contrast, evidence, detector, cache_dir, no_cache, as_json,
+             quiet) -> None:
     """Score detections against hand-checked truth: precision, recall, F1, misses, false alarms.
 
     \b
@@ -302,7 +312,7 @@ def eval_cmd(source, truth, tolerance, threshold, contrast, evidence, cache_dir,
     from .settings import Settings
 
     _logging(False, True)
-    settings = Settings.from_kwargs(threshold=threshold, contrast=contrast, evidence=evidence)
+    settings = Settings.from_kwargs(threshold=threshold, contrast=contrast, evidence=evidence, detector=detector)
     scores = []
     failed = 0
     try:

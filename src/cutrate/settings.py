@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 from .errors import ParameterError
 
+#: Who finds the transitions (``DetectSettings.detector``).
+DETECTORS = ("cutrate", "pyscenedetect-adaptive", "pyscenedetect-content")
 #: What the pace numbers may count (``TimelineSettings.count``).
 COUNT_CHOICES = ("all", "cuts")
 
@@ -85,6 +87,9 @@ class DetectSettings:
         Shortest and longest dissolve, in seconds.
     dissolve_fit : float
         Largest relative error of the linear-mix model for a dissolve (0..1).
+    detector : {"cutrate", "pyscenedetect-adaptive", "pyscenedetect-content"}
+        Who finds the transitions: cutrate's detectors, or PySceneDetect's adaptive
+        or content detector (with its defaults) on the same decoded frames.
     """
 
     threshold: float = 0.30
@@ -100,12 +105,16 @@ class DetectSettings:
     dissolve_min_s: float = 0.25
     dissolve_max_s: float = 2.5
     dissolve_fit: float = 0.25
+    detector: Literal["cutrate", "pyscenedetect-adaptive", "pyscenedetect-content"] = "cutrate"
 
     def __post_init__(self) -> None:
         check_range("threshold", self.threshold, 0.0, 1.0)
         check_range("contrast", self.contrast, 0.0, 1.0)
         check_range("evidence", self.evidence, 0.0, 3.0)
         check_range("dissolve_fit", self.dissolve_fit, 0.0, 1.0)
+        if self.detector not in DETECTORS:
+            raise ParameterError(f"detector must be one of {', '.join(DETECTORS)}, got {self.detector!r}",
+                                 param="detector")
         if not self.context_s > 0:
             raise ParameterError(f"context_s must be > 0 seconds, got {self.context_s!r}", param="context_s")
         if not (isinstance(self.flash_frames, int) and 0 <= self.flash_frames <= 12):
@@ -187,6 +196,9 @@ class Settings:
     detect: DetectSettings = field(default_factory=DetectSettings)
     timeline: TimelineSettings = field(default_factory=TimelineSettings)
     fast_decode: bool = FAST_DECODE
+    #: Also score the frames with PySceneDetect's detectors (about 2 % more work), so
+    #: that reports show how many transitions each finds in the peak window.
+    compare: bool = False
 
     @classmethod
     def from_kwargs(cls, base: Settings | None = None, **kwargs: Any) -> Settings:
@@ -200,17 +212,19 @@ class Settings:
         base = base or cls()
         det = {k: v for k, v in kwargs.items() if k in DETECT_NAMES}
         tl = {k: v for k, v in kwargs.items() if k in TIMELINE_NAMES}
-        rest = set(kwargs) - DETECT_NAMES - TIMELINE_NAMES - {"fast_decode"}
+        rest = set(kwargs) - DETECT_NAMES - TIMELINE_NAMES - {"fast_decode", "compare"}
         if rest:
             raise ParameterError(f"unknown setting(s): {', '.join(sorted(rest))}")
         return cls(
             detect=dataclasses.replace(base.detect, **det),
             timeline=dataclasses.replace(base.timeline, **tl),
             fast_decode=bool(kwargs.get("fast_decode", base.fast_decode)),
+            compare=bool(kwargs.get("compare", base.compare)),
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"detect": self.detect.to_dict(), "timeline": self.timeline.to_dict(), "fast_decode": self.fast_decode}
+        return {"detect": self.detect.to_dict(), "timeline": self.timeline.to_dict(), "fast_decode": self.fast_decode,
+                "compare": self.compare}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Settings:
@@ -218,4 +232,5 @@ class Settings:
             detect=DetectSettings.from_dict(d.get("detect", {})),
             timeline=TimelineSettings.from_dict(d.get("timeline", {})),
             fast_decode=bool(d.get("fast_decode", FAST_DECODE)),
+            compare=bool(d.get("compare", False)),
         )

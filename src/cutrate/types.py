@@ -415,18 +415,21 @@ class Stills:
 @dataclass(frozen=True)
 class Evidence:
     """What a reviewer needs to check a result without the video: the per-frame
-    change score (``times``, ``score``) and the stills kept during the decode."""
+    change score (``times``, ``score``), the stills kept during the decode and, when
+    computed, PySceneDetect's per-frame ``content_val`` (to compare detectors)."""
 
     times: np.ndarray
     score: np.ndarray
     stills: Stills | None = None
+    content_val: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
 class Features:
     """Per-frame features of one video; the arrays are defined in
     :mod:`cutrate.analysis.features`.  All arrays have length ``n`` = number of
-    decoded frames; ``stills`` holds the pictures kept for reports."""
+    decoded frames; ``stills`` holds the pictures kept for reports, ``content_val``
+    (when asked for) PySceneDetect's ``ContentDetector`` score of every frame."""
 
     info: VideoInfo
     times: np.ndarray
@@ -441,6 +444,7 @@ class Features:
     warnings: tuple[str, ...] = ()
     settings: dict[str, Any] = field(default_factory=dict)
     stills: Stills | None = None
+    content_val: np.ndarray | None = None
 
     #: The per-frame arrays, in the order they are stored.
     ARRAYS: ClassVar[tuple[str, ...]] = (
@@ -454,4 +458,4 @@ class Features:
     @property
     def evidence(self) -> Evidence:
         """The part of the features that reports need."""
-        return Evidence(self.times, self.score, self.stills)
+        return Evidence(self.times, self.score, self.stills, self.content_val)

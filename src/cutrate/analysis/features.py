@@ -103,6 +103,7 @@ def compute(
     *,
     fast_decode: bool = FAST_DECODE,
     stills: bool = True,
+    pyscenedetect: bool = False,
     threads: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> Features:
@@ -116,6 +117,9 @@ def compute(
         Skip the decoder's deblocking filter (see :class:`cutrate.io.video.VideoReader`).
     stills : bool
         Keep the stills reports show (:mod:`cutrate.analysis.stills`) in ``Features.stills``.
+    pyscenedetect : bool
+        Also score every frame with PySceneDetect's ``ContentDetector``
+        (``Features.content_val``, for ``detector="pyscenedetect-*"``).
     threads : int
         Decoder threads (0: FFmpeg's choice, all cores).
     progress : callable(done_frames, total_frames_estimate), optional
@@ -136,22 +140,31 @@ def compute(
     from ..io.video.pixels import PREVIEW_SCALE
 
     acc = _Accumulator()
-    with VideoReader(path, fast=fast_decode, preview=stills, threads=threads) as reader:
+    with VideoReader(path, fast=fast_decode, preview=stills or pyscenedetect, threads=threads) as reader:
         total = reader.info.frames
         box = (PREVIEW_SCALE * FRAME_SIZE[0], PREVIEW_SCALE * FRAME_SIZE[1])
         collector = Collector(reader.info.frame_rate, display_size(reader.info.width, reader.info.height, box))
+        recorder = None
+        if pyscenedetect:
+            from .detect.pyscenedetect import ScoreRecorder
+
+            recorder = ScoreRecorder(reader.info.frame_rate)
         done = 0
         for batch in _prefetch(reader.batches()):
             score = acc.add(batch.times, batch.y, batch.uv)
-            if stills and batch.preview_y is not None and batch.preview_uv is not None:
-                collector.add(batch.start, score, batch.preview_y, batch.preview_uv)
+            if batch.preview_y is not None and batch.preview_uv is not None:
+                if stills:
+                    collector.add(batch.start, score, batch.preview_y, batch.preview_uv)
+                if recorder is not None:
+                    recorder.add(batch.preview_y, batch.preview_uv)
             done += len(batch)
             if progress is not None:
                 progress(done, max(total, done))
         info = _final_info(reader.info, acc)
         settings = {"frame_size": list(FRAME_SIZE), "fast_decode": fast_decode, "features_version": FEATURES_VERSION}
         feats = acc.result(info, reader.warnings, settings)
-        return dataclasses.replace(feats, stills=collector.result()) if stills else feats
+        return dataclasses.replace(feats, stills=collector.result() if stills else None,
+                                   content_val=recorder.result() if recorder is not None else None)
 
 
 def from_arrays(

@@ -65,7 +65,7 @@ class Result:
         ParameterError
             For a detection setting (those need :meth:`redetect`) or an unknown name.
         """
-        wrong = sorted(set(kwargs) & (DETECT_NAMES | {"fast_decode"}))
+        wrong = sorted(set(kwargs) & (DETECT_NAMES | {"fast_decode", "compare"}))
         if wrong:
             raise ParameterError(f"rewindow() changes only timeline settings; {', '.join(wrong)} needs redetect()")
         settings = Settings.from_kwargs(self.settings, **kwargs)
@@ -208,6 +208,7 @@ def load_features(
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
     threads: int = 0,
+    pyscenedetect: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Features:
     """Features of ``path`` from the feature cache, or computed (and cached) by decoding.
@@ -224,6 +225,9 @@ def load_features(
         Read and write the cache; False always decodes.
     threads : int
         Decoder threads (0: all cores).
+    pyscenedetect : bool
+        The features must include PySceneDetect's per-frame scores (a cached entry
+        without them is computed again, with them).
     progress : callable(done_frames, total_frames), optional
         Called while decoding.
     """
@@ -237,11 +241,12 @@ def load_features(
     if use_cache and ident:
         entry = cache.key(path, _cache_settings(fast_decode), identity=ident)
         hit = cache.load(cdir, entry, path)
-        if hit is not None:
+        if hit is not None and (hit.content_val is not None or not pyscenedetect):
             if progress is not None:
                 progress(hit.n, hit.n)
             return _with_identity(hit, ident)
-    feats = features.compute(path, fast_decode=fast_decode, threads=threads, progress=progress)
+    feats = features.compute(path, fast_decode=fast_decode, threads=threads, pyscenedetect=pyscenedetect,
+                             progress=progress)
     if entry is not None:
         cache.store(cdir, entry, feats)
     return _with_identity(feats, ident)
@@ -293,6 +298,6 @@ def analyze(
     settings = Settings.from_kwargs(settings, **kwargs)
     feats = load_features(
         path, fast_decode=settings.fast_decode, cache_dir=cache_dir, use_cache=use_cache, threads=threads,
-        progress=progress,
+        pyscenedetect=settings.detect.detector != "cutrate" or settings.compare, progress=progress,
     )
     return from_features(feats, settings=settings)

@@ -76,6 +76,7 @@ def load(cache_dir: str | os.PathLike, entry: str, path: str) -> Features | None
             arrays = {k: z[k] for k in Features.ARRAYS}
             meta = json.loads(str(z["meta"]))
             stills = None
+            content_val = z["content_val"] if "content_val" in z.files else None
             if "stills_frames" in z.files:
                 size = meta.get("stills_size", [0, 0])
                 stills = Stills(*(z[f"stills_{k}"] for k in Stills.ARRAYS), width=int(size[0]), height=int(size[1]))
@@ -89,7 +90,7 @@ def load(cache_dir: str | os.PathLike, entry: str, path: str) -> Features | None
     _touch(f)
     info = VideoInfo(**{**meta["info"], "path": str(path)})
     return Features(info=info, warnings=tuple(meta.get("warnings", ())), settings=meta.get("settings", {}),
-                    stills=stills, **arrays)
+                    stills=stills, content_val=content_val, **arrays)
 
 
 def _touch(f: Path) -> None:
@@ -112,6 +113,8 @@ def store(cache_dir: str | os.PathLike, entry: str, features: Features, *, max_b
         if features.stills is not None:
             doc["stills_size"] = [features.stills.width, features.stills.height]
             arrays.update({f"stills_{k}": getattr(features.stills, k) for k in Stills.ARRAYS})
+        if features.content_val is not None:
+            arrays["content_val"] = features.content_val
         meta = json.dumps(doc)
         fd, tmp = tempfile.mkstemp(prefix=f".{entry}.", suffix=".tmp", dir=d)
         try:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from ...settings import DetectSettings
 from ...types import Features, Transition
-from . import cuts, dissolves, fades
+from . import cuts, dissolves, fades, pyscenedetect
 from .common import Found, Thumbs
 
 __all__ = ["transitions", "detector_id", "DetectSettings"]
@@ -35,6 +35,8 @@ RULES_VERSION = 1
 
 def detector_id(settings: DetectSettings) -> str:
     """A name for the detector that :func:`transitions` runs with ``settings``."""
+    if settings.detector in pyscenedetect.PYSCENEDETECT:
+        return f"{settings.detector}-{pyscenedetect.version()}"
     return f"cutrate-rules-{RULES_VERSION}"
 
 
@@ -56,6 +58,8 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
     s = settings or DetectSettings()
     if features.n < 2:
         return []
+    if s.detector in pyscenedetect.PYSCENEDETECT:
+        return pyscenedetect.transitions(features, s)
     thumbs = Thumbs(features)
     found = Found(features)
     flat = fades.flat_frames(features, s)
