@@ -12,6 +12,20 @@ _checked = {"documents": 0}
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _own_feature_cache(tmp_path_factory):
+    """The suite never reads or fills the user's feature cache."""
+    import os
+
+    old = os.environ.get("CUTRATE_CACHE_DIR")
+    os.environ["CUTRATE_CACHE_DIR"] = str(tmp_path_factory.mktemp("feature-cache"))
+    yield
+    if old is None:
+        os.environ.pop("CUTRATE_CACHE_DIR", None)
+    else:
+        os.environ["CUTRATE_CACHE_DIR"] = old
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _every_analysis_json_validates():
     jsonschema = pytest.importorskip("jsonschema")
     validator = jsonschema.Draft202012Validator(results.schema())

@@ -146,7 +146,7 @@ def compute(
         collector = Collector(reader.info.frame_rate, display_size(reader.info.width, reader.info.height, box))
         recorder = None
         if pyscenedetect:
-            from .detect.pyscenedetect import ScoreRecorder
+            from .peers import ScoreRecorder
 
             recorder = ScoreRecorder(reader.info.frame_rate)
         done = 0
