@@ -106,7 +106,7 @@ ax.legend(frameon=False);
 # %%
 peak = short.summary.peak
 inside = [s for s in result.shots if peak.start <= s.start < peak.end][:12]
-frames = cutrate.thumbnails(VIDEO, [(s.start_frame + s.end_frame) // 2 for s in inside], width=240)
+frames = cutrate.thumbnails(result, [(s.start_frame + s.end_frame) // 2 for s in inside])
 fig, axes = plt.subplots(1, max(len(inside), 1), figsize=(1.6 * max(len(inside), 1), 1.8), layout="constrained")
 for ax, shot in zip(np.atleast_1d(axes), inside):
     ax.imshow(frames[(shot.start_frame + shot.end_frame) // 2])

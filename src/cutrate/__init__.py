@@ -57,17 +57,51 @@ def detect_transitions(features: Features, *, settings: DetectSettings | None = 
     return detect.transitions(features, settings=settings)
 
 
-def thumbnails(video: str | os.PathLike | Result, frames: Sequence[int], *, width: int = 320) -> dict[int, np.ndarray]:
-    """RGB pictures of the given 0-based frames of a video (or of a result's video),
-    ``width`` pixels wide: ``{frame: array [shape=(h, width, 3), uint8]}``.
+def thumbnails(source: str | os.PathLike | Result, frames: Sequence[int] | None = None, *,
+               times: Sequence[float] | None = None) -> dict[int, np.ndarray]:
+    """Pictures of a video's frames, as RGB arrays ``{frame: array [shape=(h, w, 3), uint8]}``.
 
-    Frames are numbered as everywhere in cutrate (every decoded frame, in order);
-    frames that cannot be decoded are missing from the dict.
+    Parameters
+    ----------
+    source : Result or path
+        A result: its stills (kept during the analysis, or found in the feature
+        cache for a loaded result) give the frame wanted or the nearest one of the
+        same shot, with no decoding.  A path (or a result without stills): the exact
+        frames are decoded.
+    frames : sequence of int, optional
+        0-based frame indices (as everywhere in cutrate).
+    times : sequence of float, optional
+        Times in seconds instead of frames (a result is needed to map them).
+
+    Returns
+    -------
+    dict
+        Keyed by the frame asked for (with stills, the picture is that of the
+        nearest kept frame of the same shot); frames that cannot be had are missing.
     """
-    from .io.video import grab_frames
+    import numpy as np
 
-    path = video.info.path if isinstance(video, Result) else video
-    return grab_frames(path, list(frames), width=width)
+    from .report.pictures import Want, pictures
+
+    if times is not None:
+        if not isinstance(source, Result):
+            raise ParameterError("times need a Result (to know which frame is shown when); give frames for a path")
+        starts = np.array([s.start for s in source.shots])
+        frames = []
+        for t in times:
+            shot = source.shots[max(int(np.searchsorted(starts, t, side="right")) - 1, 0)]
+            frames.append(min(shot.end_frame, shot.start_frame + round((t - shot.start) * source.info.frame_rate)))
+    wanted = [int(f) for f in (frames or [])]
+    if not isinstance(source, Result):
+        from .io.video import grab_frames
+
+        return grab_frames(source, wanted, width=256)
+    wants = {}
+    for f in wanted:
+        shot = next((s for s in source.shots if s.start_frame <= f <= s.end_frame), None)
+        wants[str(f)] = Want(f, shot.start_frame if shot else f, shot.end_frame if shot else f)
+    found, _ = pictures(source, wants)
+    return {int(key): pic.rgb() for key, pic in found.items()}
 
 
 def load_all(folder: Any) -> list[Result]:
