@@ -76,6 +76,14 @@ class LocalExecutor:
 
 
 class DaskExecutor:
+    """Jobs on a ``dask.distributed`` cluster.
+
+    Each job's decoder gets the cores of its machine divided by the task slots
+    (worker threads) on that machine, as the local pool does, so that two tasks on
+    one machine do not each start a decoder thread per core.  Jobs go out longest
+    first, so that a long episode does not start last.
+    """
+
     def __init__(self, scheduler: Any) -> None:
         try:
             from distributed import Client
@@ -83,9 +91,33 @@ class DaskExecutor:
             raise CutrateError("--scheduler needs dask.distributed: pip install 'cutrate[dask]'") from None
         self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
         self._own = not isinstance(scheduler, Client)
+        self.threads = self._threads_per_task()
+
+    def _threads_per_task(self) -> int:
+        """Cores per task slot on the most crowded machine of the cluster (at least 1)."""
+        import os
+
+        try:
+            cores = self.client.run(os.cpu_count)
+            workers = self.client.scheduler_info().get("workers", {})
+        except Exception:  # noqa: BLE001 - an unusual cluster: let FFmpeg choose
+            return 0
+        slots: dict[str, int] = {}
+        host_cores: dict[str, int] = {}
+        for addr, w in workers.items():
+            host = str(w.get("host", addr))
+            slots[host] = slots.get(host, 0) + int(w.get("nthreads", 1) or 1)
+            host_cores[host] = int(cores.get(addr) or 1)
+        if not slots:
+            return 0
+        return max(1, min(host_cores[h] // max(n, 1) for h, n in slots.items()))
 
     def submit(self, job: Job):
-        return self.client.submit(analyse_job, job, pure=False)
+        from dataclasses import replace
+
+        if job.threads == 0 and self.threads:
+            job = replace(job, threads=self.threads)
+        return self.client.submit(analyse_job, job, pure=False, key=f"cutrate-{abs(hash(job.path)):x}-{id(job):x}")
 
     def as_completed(self, futures):
         from distributed import as_completed

@@ -107,7 +107,7 @@ def run(
         ex = DaskExecutor(scheduler)
     futures: dict[Any, int] = {}
     try:
-        for i in todo:
+        for i in sorted(todo, key=lambda k: -_size(jobs[k].path)):  # longest first: the batch ends sooner
             futures[ex.submit(jobs[i])] = i
         for fut in ex.as_completed(list(futures)):
             i = futures[fut]
@@ -121,3 +121,10 @@ def run(
         raise
     ex.close()
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
