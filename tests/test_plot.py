@@ -60,7 +60,7 @@ def test_pace_draws_partial_windows_apart_and_the_average(result, ax):
     line = plot.pace(short, ax=ax)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert any(lb.startswith("average ") for lb in labels)
-    assert any(lb.startswith("window partly outside the video") for lb in labels)
+    assert any(lb.startswith("window partly outside the counted time") for lb in labels)
     y = np.asarray(line.get_ydata(), float)
     assert np.isnan(y[short.timeline.partial]).all() and np.isfinite(y[~short.timeline.partial]).all()
     assert np.nanmax(short.timeline.cuts_per_minute) * 2.0 / 60.0 <= short.summary.peak.count

@@ -72,6 +72,15 @@ def main() -> None:
 @click.option("--hop", "hop_s", type=float, default=_T.hop_s, show_default=True, help="Timeline step in seconds.")
 @click.option("--count", type=click.Choice(COUNT_CHOICES), default=_T.count, show_default=True,
               help="What the pace numbers count: every transition (shot changes) or only hard cuts and flash cuts.")
+@click.option("--start", default=None, metavar="TIME",
+              help="Count only from this time (PySceneDetect's formats: 90 = frame 90, 90s, 1:30, 00:01:30.000).")
+@click.option("--end", default=None, metavar="TIME", help="Count only up to this time.")
+@click.option("--exclude", multiple=True, metavar="START-END",
+              help="Leave a span out of the pace numbers (repeatable), e.g. --exclude 0:20-1:50.")
+@click.option("--exclusions", type=click.Path(dir_okay=False), default=None,
+              help="CSV of spans to leave out per video: file, start, end, label.")
+@click.option("--keep-all", is_flag=True,
+              help="Keep recurring openings, endings, recaps and previews in the pace numbers.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Videos analysed in parallel (worker processes).")
 @click.option("--scheduler", envvar="CUTRATE_SCHEDULER", default=None,
@@ -92,7 +101,7 @@ def main() -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summaries; errors only.")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_dissolves, detector, compare, window_s,
-            hop_s, count, jobs,
+            hop_s, count, start, end, exclude, exclusions, keep_all, jobs,
             scheduler, force, no_plots, svg, no_html, no_exports, no_thumbnails, start_timecode, stats, cache_dir,
             no_cache, quiet, debug) -> None:
     """Analyse videos (files, folders, glob patterns) and write a result folder for each.
@@ -113,7 +122,7 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
         settings = Settings.from_kwargs(
             threshold=threshold, contrast=contrast, evidence=evidence, flash_frames=flash_frames,
             dissolve=not no_dissolves, detector=detector, compare=compare, window_s=window_s, hop_s=hop_s,
-            count=count,
+            count=count, start=start, end=end, exclude=tuple(exclude), keep_all=keep_all,
         )
     except ParameterError as exc:
         raise _usage_error(exc) from None
@@ -149,7 +158,7 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
             inputs, output, settings=settings, workers=jobs, scheduler=scheduler, force=force, plots=not no_plots,
             html=not no_html, exports=not no_exports, thumbnails=not no_thumbnails, svg=svg,
             start_timecode=start_timecode,
-            stats=stats, cache_dir=cache_dir,
+            stats=stats, cache_dir=cache_dir, exclusions=exclusions,
             use_cache=not no_cache, on_problem=problem, on_plan=planned, on_outcome=report_one, progress=per_frame,
         )
     except KeyboardInterrupt:

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from .errors import ParameterError
+from .timespec import parse_span, parse_time
 
 #: Who finds the transitions (``DetectSettings.detector``).
 DETECTORS = ("cutrate", "pyscenedetect-adaptive", "pyscenedetect-content")
@@ -154,6 +155,17 @@ class TimelineSettings:
     count : {"all", "cuts"}
         What the pace numbers count: every transition (``all``, "shot changes") or
         only hard cuts and flash cuts (``cuts``).
+    start, end : str, optional
+        Analyse only this range (PySceneDetect's time formats, :mod:`cutrate.timespec`:
+        ``90`` frames, ``90s``, ``1:30``, ``00:01:30.000``); time outside it is left out
+        of the pace numbers like an excluded span.
+    exclude : tuple of str
+        Spans ``START-END`` left out of the pace numbers (each an ``excluded`` segment).
+    exclude_labels : tuple of str
+        A label for each ``exclude`` span (e.g. from an exclusions file), or none.
+    keep_all : bool
+        Keep recurring openings, endings, recaps and previews in the pace numbers
+        (by default they are left out; user exclusions always are).
     """
 
     window_s: float = 60.0
@@ -161,9 +173,19 @@ class TimelineSettings:
     peak_windows_s: tuple[float, ...] = (10.0, 30.0, 60.0)
     segments: int = 10
     count: Literal["all", "cuts"] = "all"
+    start: str | None = None
+    end: str | None = None
+    exclude: tuple[str, ...] = ()
+    exclude_labels: tuple[str, ...] = ()
+    keep_all: bool = False
 
     def __post_init__(self) -> None:
         check_positive("window_s", self.window_s)
+        for name in ("start", "end"):
+            if getattr(self, name) is not None:
+                parse_time(getattr(self, name), param=name)
+        for span in self.exclude:
+            parse_span(span, param="exclude")
         check_positive("hop_s", self.hop_s)
         for w in self.peak_windows_s:
             check_positive("peak_windows_s", w)
@@ -175,13 +197,16 @@ class TimelineSettings:
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["peak_windows_s"] = list(self.peak_windows_s)
+        d["exclude"] = list(self.exclude)
+        d["exclude_labels"] = list(self.exclude_labels)
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TimelineSettings:
         kw = _from_dict(cls, d)
-        if "peak_windows_s" in kw:
-            kw["peak_windows_s"] = tuple(kw["peak_windows_s"])
+        for name in ("peak_windows_s", "exclude", "exclude_labels"):
+            if name in kw:
+                kw[name] = tuple(kw[name])
         return cls(**kw)
 
 

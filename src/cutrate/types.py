@@ -324,6 +324,7 @@ class Summary:
     parts: tuple[TimeSlice, ...] = ()
     count: str = "all"
     counted: int | None = None
+    kept_s: float | None = None
 
     @property
     def transition_count(self) -> int:
@@ -347,6 +348,7 @@ class Summary:
             "segments": [p.to_dict() for p in self.parts],
             "count": self.count,
             "counted": self.transition_count if self.counted is None else int(self.counted),
+            "kept_s": _r(self.duration_s if self.kept_s is None else self.kept_s),
         }
 
     @classmethod
@@ -361,6 +363,7 @@ class Summary:
             parts=tuple(TimeSlice.from_dict(p) for p in d.get("segments") or ()),
             count=str(d.get("count", "all")),
             counted=d.get("counted"),
+            kept_s=d.get("kept_s"),
         )
 
 

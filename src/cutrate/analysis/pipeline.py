@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +20,8 @@ from ..errors import ParameterError
 from ..io import cache
 from ..io.results import SCHEMA_VERSION, read_document
 from ..settings import DETECT_NAMES, FAST_DECODE, Settings, TimelineSettings
-from ..types import Evidence, Features, Shot, Summary, Timeline, Transition, VideoInfo
-from . import detect, features, timeline
+from ..types import EXCLUDED_KINDS, Evidence, Features, Segment, Shot, Summary, Timeline, Transition, VideoInfo
+from . import detect, features, ranges, timeline
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Result:
     warnings: tuple[str, ...] = ()
     version: str = __version__
     evidence: Evidence | None = None
+    segments: tuple[Segment, ...] = ()
 
     # -- cheap re-runs -----------------------------------------------------------
     def redetect(self, settings: Settings | None = None, **kwargs: Any) -> Result:
@@ -69,8 +70,20 @@ class Result:
         if wrong:
             raise ParameterError(f"rewindow() changes only timeline settings; {', '.join(wrong)} needs redetect()")
         settings = Settings.from_kwargs(self.settings, **kwargs)
-        tl, summary = _pace(self.transitions, self.shots, self.info, settings.timeline)
-        return dataclasses.replace(self, settings=settings, timeline=tl, summary=summary)
+        times = self.evidence.times if self.evidence is not None else None
+        season = [s for s in self.segments if s.source == "season"]
+        segments = tuple(sorted([*season, *_user_segments(self.info, times, settings.timeline)], key=_seg_order))
+        tl, summary = _pace(self.transitions, self.shots, self.info, settings.timeline, segments)
+        return dataclasses.replace(self, settings=settings, timeline=tl, summary=summary, segments=segments)
+
+    def with_segments(self, season: Sequence[Segment]) -> Result:
+        """This result with the recurring segments found across its season (openings,
+        endings, recaps ...) in place of the ones it had, and the pace numbers
+        recomputed over the time they leave (no decoding)."""
+        user = [s for s in self.segments if s.source == "user"]
+        segments = tuple(sorted([*user, *season], key=_seg_order))
+        tl, summary = _pace(self.transitions, self.shots, self.info, self.settings.timeline, segments)
+        return dataclasses.replace(self, timeline=tl, summary=summary, segments=segments)
 
     # -- notebooks ------------------------------------------------------------------
     def to_pandas(self) -> notebook.Frames:
@@ -113,6 +126,7 @@ class Result:
             "transitions": [t.to_dict() for t in self.transitions],
             "shots": [s.to_dict() for s in self.shots],
             "timeline": self.timeline.to_dict(),
+            "segments": [s.to_dict() for s in self.segments],
             "warnings": list(self.warnings),
         }
 
@@ -129,6 +143,7 @@ class Result:
             features=None,
             warnings=tuple(d.get("warnings", ())),
             version=d.get("cutrate_version", "unknown"),
+            segments=tuple(Segment.from_dict(s) for s in d.get("segments", ())),
         )
 
 
@@ -168,15 +183,30 @@ def _cache_settings(fast_decode: bool) -> dict[str, Any]:
     return {"fast_decode": fast_decode, "features_version": features.FEATURES_VERSION}
 
 
-def _pace(
-    transitions: list[Transition], shots: list[Shot], info: VideoInfo, settings: TimelineSettings
-) -> tuple[Timeline, Summary]:
+def _seg_order(s: Segment) -> tuple[float, float]:
+    return (s.start, s.end)
+
+
+def _user_segments(info: VideoInfo, times: Any, tl: TimelineSettings) -> list[Segment]:
+    return ranges.user_segments(info, times, start=tl.start, end=tl.end, exclude=tl.exclude, labels=tl.exclude_labels)
+
+
+def excluded_spans(segments: Sequence[Segment], settings: TimelineSettings) -> list[tuple[float, float]]:
+    """The spans left out of the pace numbers: every user exclusion, and the
+    recurring openings, endings, recaps and previews unless ``keep_all``."""
+    return [(s.start, s.end) for s in segments
+            if s.kind in EXCLUDED_KINDS and (s.source == "user" or not settings.keep_all)]
+
+
+def _pace(transitions: list[Transition], shots: list[Shot], info: VideoInfo, settings: TimelineSettings,
+          segments: Sequence[Segment] = ()) -> tuple[Timeline, Summary]:
+    excluded = excluded_spans(segments, settings)
     tl = timeline.rate(
         transitions, start_s=info.start_time, duration_s=info.duration_s, window_s=settings.window_s,
-        hop_s=settings.hop_s, count=settings.count,
+        hop_s=settings.hop_s, count=settings.count, excluded=excluded,
     )
     summary = timeline.summarize(
-        transitions, shots, duration_s=info.duration_s, start_s=info.start_time, settings=settings
+        transitions, shots, duration_s=info.duration_s, start_s=info.start_time, settings=settings, excluded=excluded,
     )
     return tl, summary
 
@@ -187,7 +217,8 @@ def from_features(feats: Features, *, settings: Settings | None = None) -> Resul
     info = feats.info
     trans = detect.transitions(feats, settings=settings.detect)
     shot_list = timeline.shots(trans, times=feats.times, end_time=info.end_time)
-    tl, summary = _pace(trans, shot_list, info, settings.timeline)
+    segments = tuple(_user_segments(info, feats.times, settings.timeline))
+    tl, summary = _pace(trans, shot_list, info, settings.timeline, segments)
     return Result(
         info=info,
         settings=settings,
@@ -198,6 +229,7 @@ def from_features(feats: Features, *, settings: Settings | None = None) -> Resul
         features=feats,
         warnings=feats.warnings,
         evidence=feats.evidence,
+        segments=segments,
     )
 
 

@@ -206,16 +206,21 @@ def summarize(
     and CV = SD / ASL (all in seconds).  The lognormal fit (Salt) is reported as the
     mean and standard deviation of log shot lengths; the lag-1 autocorrelation tells
     whether long shots follow long shots.  The average cuts per minute and the peaks
-    count the kinds ``settings.count`` names, over the time outside ``excluded``.
+    count the kinds ``settings.count`` names, over the time outside ``excluded``;
+    the shot statistics and the counts by kind cover the shots that start and the
+    transitions that fall in that time.
     """
     s = settings or TimelineSettings()
+    end_s = start_s + duration_s
+    kept = kept_spans(start_s, end_s, excluded)
+    kept_s = sum(b - a for a, b in kept)
+    if excluded:  # shots and kinds of the kept time: shots that start in it, transitions in it
+        shot_list = [sh for sh in shot_list if any(a <= sh.start < b for a, b in kept)]
+        transitions = [tr for tr in transitions if any(a <= tr.time < b for a, b in kept)]
     lengths = np.array([sh.duration for sh in shot_list], dtype=np.float64)
     by_kind = {k: 0 for k in TRANSITION_KINDS}
     for tr in transitions:
         by_kind[tr.kind] = by_kind.get(tr.kind, 0) + 1
-    end_s = start_s + duration_s
-    kept = kept_spans(start_s, end_s, excluded)
-    kept_s = sum(b - a for a, b in kept)
     asl = float(lengths.mean()) if lengths.size else math.nan
     sd = float(lengths.std(ddof=1)) if lengths.size > 1 else math.nan
     n = _times_in(counted(transitions, s.count), kept).shape[0]
@@ -239,6 +244,7 @@ def summarize(
         parts=_parts(shot_list, start_s, duration_s, s.segments),
         count=s.count,
         counted=n,
+        kept_s=kept_s,
     )
 
 

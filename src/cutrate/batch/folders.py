@@ -8,6 +8,7 @@ videos, the season table, plots and ``index.html``.  Notebooks call it too.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..io.inputs import find_videos, output_names
+from ..io.inputs import exclusions_for, find_videos, output_names, read_exclusions
 from ..report.writers import data_writers, report_writers
 from ..settings import Settings
 from .jobs import Job, Outcome, clean_stale
@@ -57,14 +58,25 @@ class Batch:
 
 
 def plan(inputs: Iterable[str | os.PathLike], output: str | os.PathLike, settings: Settings, *,
-         cache_dir: str | os.PathLike | None = None, use_cache: bool = True) -> tuple[list[Job], list[tuple[str, str]]]:
+         cache_dir: str | os.PathLike | None = None, use_cache: bool = True,
+         exclusions: dict[str, list[tuple[str, str]]] | None = None) -> tuple[list[Job], list[tuple[str, str]]]:
     """The jobs for ``inputs`` (one result folder per video under ``output``) and the
-    inputs that named no video."""
+    inputs that named no video; ``exclusions`` (:func:`cutrate.io.inputs.read_exclusions`)
+    adds each video's spans to its settings."""
     videos, problems = find_videos(inputs)
     names = output_names(videos)
     root = Path(output)
     cdir = None if cache_dir is None else str(cache_dir)
-    jobs = [Job(str(v), str(root / names[v]), settings, cache_dir=cdir, use_cache=use_cache) for v in videos]
+    jobs = []
+    for v in videos:
+        s = settings
+        extra = exclusions_for(v, exclusions) if exclusions else []
+        if extra:
+            tl = s.timeline
+            s = dataclasses.replace(s, timeline=dataclasses.replace(
+                tl, exclude=(*tl.exclude, *(span for span, _ in extra)),
+                exclude_labels=(*(tl.exclude_labels or ("",) * len(tl.exclude)), *(label for _, label in extra))))
+        jobs.append(Job(str(v), str(root / names[v]), s, cache_dir=cdir, use_cache=use_cache))
     return jobs, problems
 
 
@@ -134,6 +146,7 @@ def analyze_folder(
     stats: bool = False,
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
+    exclusions: str | os.PathLike | None = None,
     on_problem: Callable[[str, str], None] | None = None,
     on_plan: Callable[[list[Job]], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -158,6 +171,8 @@ def analyze_folder(
         Timecode of frame 0 in the EDL and the timelines (default: the stream's own).
     cache_dir, use_cache
         The feature cache.
+    exclusions : str or PathLike, optional
+        A CSV file ``file, start, end, label`` of spans to leave out, per video.
     on_problem : callable(input, reason), optional
         Called for each input that names no video, before anything is analysed.
     on_plan : callable(list of Job), optional
@@ -177,7 +192,8 @@ def analyze_folder(
         Finished results are kept; running again does the rest.
     """
     settings = settings or Settings()
-    jobs, problems = plan(inputs, output, settings, cache_dir=cache_dir, use_cache=use_cache)
+    table = read_exclusions(exclusions) if exclusions is not None else None
+    jobs, problems = plan(inputs, output, settings, cache_dir=cache_dir, use_cache=use_cache, exclusions=table)
     for raw, reason in problems:
         if on_problem is not None:
             on_problem(raw, reason)

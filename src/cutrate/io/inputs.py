@@ -103,3 +103,40 @@ def find_results(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[P
         else:
             raise InputError(f"{raw}: no such result folder")
     return found, parents
+
+
+def read_exclusions(path: str | os.PathLike) -> dict[str, list[tuple[str, str]]]:
+    """A season-wide exclusions file: CSV with the columns ``file, start, end, label``
+    (a header line naming them; ``label`` may be empty), times in PySceneDetect's
+    formats.  Returns ``{file: [("START-END", label), ...]}``; ``file`` is as written
+    (a path, or a bare file name that matches any folder).
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read or lacks the columns.
+    """
+    import csv
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.DictReader(fh))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the exclusions file ({exc.strerror or exc})") from None
+    out: dict[str, list[tuple[str, str]]] = {}
+    for n, row in enumerate(rows, 2):
+        keys = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not {"file", "start", "end"} <= set(keys):
+            raise InputError(f"{path}: needs the columns file, start, end (and label); line {n} has {sorted(keys)}")
+        if not keys["file"]:
+            continue
+        out.setdefault(keys["file"], []).append((f"{keys['start']}-{keys['end']}", keys.get("label", "")))
+    return out
+
+
+def exclusions_for(video: Path, table: dict[str, list[tuple[str, str]]]) -> list[tuple[str, str]]:
+    """The rows of an exclusions table that name ``video`` (by its path as given,
+    its resolved path or its file name)."""
+    names = {str(video), os.path.realpath(video), video.name}
+    return [span for key, spans in table.items() if key in names or os.path.realpath(key) in names
+            for span in spans]

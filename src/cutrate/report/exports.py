@@ -23,7 +23,7 @@ from .._version import __version__
 from ..analysis.pipeline import Result
 from ..errors import ParameterError
 from ..io.atomic import write_atomic
-from .text import video_name
+from .text import excluding, video_name
 from .timecodes import Timebase, parse_smpte, timebase, to_smpte
 
 log = logging.getLogger(__name__)
@@ -275,6 +275,7 @@ def markdown_text(result: Result, *, max_transitions: int = MARKDOWN_TRANSITIONS
     lines = [
         f"# {_md(video_name(result))}",
         "",
+        *([f"*Pace numbers {_md(excluding(result))}.*", ""] if excluding(result) else []),
         f"**Peak: {peak_sentence(s.peak)}.** Average {s.cuts_per_minute:.1f} {count_words(s.count)} per minute "
         f"over {clock(s.duration_s)}.",
         "",

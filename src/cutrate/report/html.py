@@ -25,7 +25,7 @@ from ..io.atomic import write_atomic
 from ..settings import REVIEW_CONFIDENCE
 from ..types import Shot, Transition
 from .pictures import Picture, before_after, pictures, shot_want
-from .text import video_name
+from .text import excluding, video_name
 
 #: At most this many peak-window shots and review transitions get thumbnails.
 MAX_PEAK_THUMBS = 240
@@ -254,6 +254,9 @@ def html_text(result: Result, *, thumbnails: bool = True, plots: dict[str, bytes
          f"{s.cuts_per_minute:.1f} {count_words(s.count)}/min · ASL {_sec(s.asl_s)}</p>"),
         f"<p class='muted'>{_e(result.info.path)} · analysed with cutrate {_e(result.version)}</p>",
     ]
+    if excluding(result):
+        body.append(f"<p class='note'>Pace numbers {_e(excluding(result))} "
+                    f"({_e(clock(s.kept_s or 0.0))} of {_e(clock(s.duration_s))} counted).</p>")
     body += [f"<p class='note'>Warning: {_e(w)}</p>" for w in result.warnings[:10]]
     body += ["<h2 id='summary'>Summary</h2>", _summary_table(result),
              "<h2 id='segments'>Shot length by segment</h2>", _segments_table(result),

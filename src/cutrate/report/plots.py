@@ -33,7 +33,7 @@ from ..analysis.pipeline import Result
 from ..settings import REVIEW_CONFIDENCE, DetectSettings, Settings
 from ..types import TRANSITION_KINDS, Evidence, Features, Peak, Timeline, Transition
 from .season import pace_grid
-from .text import video_name
+from .text import left_out, video_name
 
 #: Colour of each transition kind (Okabe-Ito, safe for colour-blind readers).
 KIND_COLORS: dict[str, str] = {"cut": "#0072B2", "dissolve": "#E69F00", "fade": "#009E73", "flash": "#CC79A7"}
@@ -164,7 +164,7 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
     handles: list = [line]
     if partial.any():
         handles += ax.plot(times, part, color="#888888", linewidth=1.4, linestyle=(0, (3, 2)),
-                           label="window partly outside the video:\ncounts only what is inside")
+                           label="window partly outside the counted time:\ncounts only what is inside")
     short = span[1] - span[0] < tl.window_s
     if average is not None and math.isfinite(average) and not short:
         handles.append(ax.axhline(average, color="#555555", linestyle="--", linewidth=1.1,
@@ -179,6 +179,13 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
         rate = "" if average is None or not math.isfinite(average) else f" ({average:.1f} {what} per minute on average)"
         ax.text(0.01, 0.89, f"the video is shorter than the {tl.window_s:g} s window: every window holds all of it"
                 + rate, transform=ax.transAxes, ha="left", va="top", fontsize=9, style="italic", color="#555555")
+    if isinstance(data, Result):
+        gone = left_out(data)
+        for k, g in enumerate(gone):
+            handles_g = ax.axvspan(g.start, g.end, color="#bbbbbb", alpha=0.45, linewidth=0, zorder=0.5,
+                                   hatch="//", label="left out of the pace: " + ", ".join(sorted({x.label or x.kind for x in gone})))
+            if k == 0:
+                handles.append(handles_g)
     trans = ax.get_xaxis_transform()
     for kind in [*TRANSITION_KINDS, *sorted({t.kind for t in transitions} - set(TRANSITION_KINDS))]:
         ts = [t.time for t in transitions if t.kind == kind]

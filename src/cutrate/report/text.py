@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .._fmt import clock, count_words, peak_sentence, plural, seconds
+from .._fmt import clock, count_words, peak_sentence, plural, seconds, span
 from ..analysis.pipeline import Result
-from ..types import Summary
+from ..types import EXCLUDED_KINDS, Segment, Summary
 
 
 def video_name(result: Result) -> str:
@@ -18,13 +18,31 @@ def format_summary(result: Result) -> str:
     """The short per-video summary printed after analysis."""
     s = result.summary
     kinds = ", ".join(f"{k} {v}" for k, v in s.transitions.items())
+    kept = "" if not left_out(result) else f" ({clock(s.kept_s or 0.0)} counted)"
     lines = [
-        f"  duration {clock(s.duration_s)} · {plural(s.shots, 'shot')} · "
+        f"  duration {clock(s.duration_s)}{kept} · {plural(s.shots, 'shot')} · "
         f"{plural(s.transition_count, 'transition')} ({kinds})",
         f"  ASL {seconds(s.asl_s)} · MSL {seconds(s.msl_s)} · {per_minute(s)}",
         f"  peak: {peak_sentence(s.peak)}",
     ]
+    if left_out(result):
+        lines.append(f"  {excluding(result)}")
     return "\n".join(lines)
+
+
+def left_out(result: Result) -> list[Segment]:
+    """The segments the pace numbers leave out."""
+    keep_all = result.settings.timeline.keep_all
+    return [g for g in result.segments if g.kind in EXCLUDED_KINDS and (g.source == "user" or not keep_all)]
+
+
+def excluding(result: Result) -> str:
+    """``"excluding opening 0:20.0–1:50.0, ending 22:30.0–24:00.0"``, or ``""``."""
+    parts = []
+    for g in left_out(result):
+        name = g.label or ("" if g.kind == "excluded" else g.kind)
+        parts.append(f"{name} {span(g.start, g.end)}".strip())
+    return "excluding " + ", ".join(parts) if parts else ""
 
 
 def per_minute(s: Summary) -> str:
