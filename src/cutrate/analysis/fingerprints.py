@@ -187,7 +187,8 @@ def fingerprints(features: Features, *, name: str | None = None, chunk: int = 81
 
 def _cells(thumbs: np.ndarray) -> np.ndarray:
     """The 8x16 cells (sums of 2x2 pixels) of the middle 16 rows of 18x32 thumbnails, int32."""
-    return thumbs[:, 1:17, :].reshape(-1, 8, 2, 16, 2).sum(axis=(2, 4), dtype=np.int32)
+    rows = thumbs[:, 1:17:2, :].astype(np.int32) + thumbs[:, 2:18:2, :]
+    return rows[:, :, 0::2] + rows[:, :, 1::2]
 
 
 def _frame_bits(thumbs: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -195,10 +196,11 @@ def _frame_bits(thumbs: np.ndarray, active: np.ndarray) -> tuple[np.ndarray, np.
     marks each block's cells that are not static."""
     n = thumbs.shape[0]
     blocks = _cells(thumbs).reshape(n, 2, 4, 4, 4).transpose(0, 1, 3, 2, 4).reshape(n, BLOCKS, 16)
-    count = np.maximum(active.sum(axis=1), 1)
-    mean = (blocks * active).sum(axis=2) / count
-    above = (blocks > mean[..., None]) & active
+    on = active.astype(np.int32)
+    count = np.maximum(on.sum(axis=1), 1)  # integer arithmetic throughout: exact and fast
+    total = (blocks * on).sum(axis=2)
+    above = (blocks * count[:, None] > total[..., None]) & active
     bits = np.packbits(above, axis=2, bitorder="little").view("<u2")[..., 0].astype(np.uint16)
-    spread = np.sqrt((((blocks - mean[..., None]) * active) ** 2).sum(axis=2) / count)
-    usable = (spread >= 4 * BLOCK_MIN_STD) & (active.sum(axis=1) >= MIN_ACTIVE)  # cells are sums of 4 pixels
+    spread = count * (blocks * blocks * on).sum(axis=2) - total * total  # count**2 x variance
+    usable = (spread >= (4 * BLOCK_MIN_STD * count) ** 2) & (count >= MIN_ACTIVE)  # cells are sums of 4 pixels
     return bits, np.packbits(usable, axis=1, bitorder="little")[:, 0]

@@ -57,7 +57,7 @@ GENERIC_BITS = 2.5
 #: cannot call anything very rare).
 RARITY_PRIOR = 64.0
 #: Index keys held by more samples than this times the number of episodes (plus 16) are dropped.
-BUCKET_PER_EPISODE = 4
+BUCKET_PER_EPISODE = 2
 #: Fewest index keys two samples must share to be compared, unless one of them is rare (held
 #: by at most as many samples as there are episodes, plus 8).
 MIN_SHARED = 2
@@ -232,7 +232,7 @@ class _Matcher:
         eps, rows, m = self.eps, np.arange(self.eps.size), len(self.prints)
         cap, rare = BUCKET_PER_EPISODE * m + 16, m + 8
         indexed = (((self.valid[:, None] >> BLOCK_INDEX) & 1) == 1) & (self.rarity[_ROWS, self.bits] >= GENERIC_BITS)
-        found = []
+        codes = []  # (i * samples + j) * 2 + (the key is rare), i < j: samples are in episode order
         for b in range(BLOCKS):
             v = self.bits[:, b]
             keep = indexed[:, b] & np.r_[True, (v[1:] != v[:-1]) | (eps[1:] != eps[:-1])]  # a still picture once
@@ -241,24 +241,24 @@ class _Matcher:
             start = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
             size = np.diff(np.r_[start, key.size])
             end = np.repeat(start + size, size)
-            weight = np.repeat(np.where(size <= rare, MIN_SHARED, 1), size)
+            rare_key = np.repeat(size <= rare, size)
             active = np.flatnonzero(np.repeat((size >= 2) & (size <= cap), size))
             step = 1
             while active.size:  # every pair within a bucket, one distance at a time
                 active = active[active + step < end[active]]
-                found.append(np.stack([who[active], who[active + step], weight[active]], axis=1))
+                i, j = who[active], who[active + step]
+                other = eps[i] != eps[j]
+                lo, hi = np.minimum(i, j)[other], np.maximum(i, j)[other]
+                codes.append((lo * eps.size + hi) * 2 + rare_key[active][other])
                 step += 1
-        pairs = np.concatenate(found) if found else np.zeros((0, 3), np.int64)
-        pairs = pairs[eps[pairs[:, 0]] != eps[pairs[:, 1]]]
-        swap = eps[pairs[:, 0]] > eps[pairs[:, 1]]
-        pairs[swap, :2] = pairs[swap, 1::-1]
-        code = pairs[:, 0] * eps.size + pairs[:, 1]
-        order = np.argsort(code, kind="stable")
-        code, weight = code[order], pairs[order, 2]
+        code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+        code.sort()
+        pair = code >> 1
         if code.size:
-            start = np.flatnonzero(np.r_[True, code[1:] != code[:-1]])
-            code = code[start[np.add.reduceat(weight, start) >= MIN_SHARED]]
-        return np.stack([code // eps.size, code % eps.size], axis=1)
+            start = np.flatnonzero(np.r_[True, pair[1:] != pair[:-1]])
+            shared = np.diff(np.r_[start, code.size])
+            pair = pair[start[(shared >= MIN_SHARED) | (np.maximum.reduceat(code & 1, start) == 1)]]
+        return np.stack([pair // eps.size, pair % eps.size], axis=1)
 
     def runs(self) -> list[Run]:
         """Every run of material shared by two episodes of the batch."""
