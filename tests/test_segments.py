@@ -76,6 +76,18 @@ def test_recaps_and_previews_are_found(season):
         assert {s.kind for s in found[ep.name]} <= {"opening", "ending", "recap", "preview"}
 
 
+def test_a_preview_that_the_episode_after_next_recaps_stays_a_preview():
+    """Episode N previews the end of N+1, which N+2 recaps: material in three consecutive
+    episodes is not season-wide, and does not stretch the ending or the opening."""
+    episodes = season_features(SeasonSpec(preview_at=1.0), detection=False)
+    found = find_segments([fingerprints(f, name=ep.name) for ep, f in episodes])
+    for ep, _ in episodes:
+        for truth in ep.segments:
+            _close(found[ep.name], truth)
+    preview = next(s for s in found["ep01"] if s.kind == "preview")
+    assert preview.also_in == ("ep02", "ep03")
+
+
 def test_segments_follow_the_contract(season):
     episodes, prints = season
     for name, segs in find_segments(prints).items():

@@ -133,7 +133,7 @@ def _fwht(x: np.ndarray) -> np.ndarray:
     return x.reshape(shape)
 
 
-def _overlap(a0: int, a1: int, b0: int, b1: int) -> bool:
+def overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
     """Whether frame spans ``a0..a1`` and ``b0..b1`` share half of the shorter one."""
     return min(a1, b1) - max(a0, b0) + 1 >= 0.5 * min(a1 - a0 + 1, b1 - b0 + 1)
 
@@ -306,7 +306,7 @@ class _Matcher:
         kept: list[tuple[Run, tuple[int, int]]] = []
         for r in sorted(runs, key=lambda r: (r.still, -r.matched, r.a0)):
             b0, b1 = r.counterpart(self.prints, r.a, r.a0, r.a1)
-            if not any(_overlap(r.a0, r.a1, k.a0, k.a1) or _overlap(b0, b1, *kb) for k, kb in kept):
+            if not any(overlaps(r.a0, r.a1, k.a0, k.a1) or overlaps(b0, b1, *kb) for k, kb in kept):
                 kept.append((r, (b0, b1)))
         return [r for r, _ in kept]
 

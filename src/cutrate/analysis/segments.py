@@ -45,7 +45,7 @@ from ..errors import ParameterError
 from ..settings import SeasonSettings
 from ..types import Segment, SegmentKind
 from .fingerprints import FINGERPRINT_VERSION, Fingerprints, fingerprints
-from .recurrence import Run, find_runs
+from .recurrence import Run, find_runs, overlaps
 
 __all__ = ["find_segments", "fingerprints", "Fingerprints", "FINGERPRINT_VERSION", "find_runs", "Run"]
 
@@ -182,27 +182,47 @@ def _roles(prints: Sequence[Fingerprints], runs: list[Run], s: SeasonSettings) -
 
 def _recurring(prints: Sequence[Fingerprints], e: int, sides: list[tuple[int, int, int, Run]], need: int,
                s: SeasonSettings) -> list[_Span]:
-    """Spans of episode ``e`` shared with at least ``need - 1`` other episodes."""
-    p = prints[e]
-    cover = np.zeros(p.n + 1, np.int32)
-    by_partner: dict[int, list[tuple[int, int]]] = {}
-    for f0, f1, other, _ in sides:
-        by_partner.setdefault(other, []).append((f0, f1))
-    masks = {}
-    for other, spans in by_partner.items():
-        mask = np.zeros(p.n, bool)
-        for f0, f1 in spans:
-            mask[f0 : f1 + 1] = True
-        masks[other] = mask
-        cover[:-1] += mask
-    frames = np.flatnonzero(cover[:-1] >= need - 1)
+    """Spans of episode ``e`` shared with at least ``need - 1`` other episodes.
+
+    The runs that overlap by half are grouped (one piece of material: the ending, the preview
+    after it); a group counts where enough of its runs cover the frames.  In a batch of 4 or
+    more, a group of 3 consecutive episodes (a preview, the next episode's body, the recap of
+    the episode after) is not season-wide material.
+    """
+    p, m = prints[e], len(prints)
+    group = list(range(len(sides)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    order = sorted(range(len(sides)), key=lambda i: sides[i][0])
+    for k, i in enumerate(order):  # by start: only runs starting before i ends can overlap it
+        for j in order[k + 1 :]:
+            if sides[j][0] > sides[i][1]:
+                break
+            if overlaps(sides[i][0], sides[i][1], sides[j][0], sides[j][1]):
+                group[root(i)] = root(j)
+    members: dict[int, list[int]] = {}
+    for i in range(len(sides)):
+        members.setdefault(root(i), []).append(i)
     out = []
-    for i, j in _split(p.times[frames], s.gap_s):
-        f0, f1 = int(frames[i]), int(frames[j])
-        also = {o for o, mk in masks.items() if mk[f0 : f1 + 1].mean() >= 0.5}
-        still = all(r.still for g0, g1, _, r in sides if g0 <= f1 and g1 >= f0)
-        out.append(_Span("", f0, f1, also, still))
-    return out
+    for idx in members.values():
+        partners = {sides[i][2] for i in idx}
+        if len(partners) < need - 1 or (m >= 4 and max(partners | {e}) - min(partners | {e}) <= 2):
+            continue
+        lo, hi = min(sides[i][0] for i in idx), max(sides[i][1] for i in idx)
+        masks = {o: np.zeros(hi - lo + 1, bool) for o in partners}
+        for i in idx:
+            masks[sides[i][2]][sides[i][0] - lo : sides[i][1] - lo + 1] = True
+        frames = lo + np.flatnonzero(np.sum(list(masks.values()), axis=0) >= need - 1)
+        for a, b in _split(p.times[frames], s.gap_s):
+            f0, f1 = int(frames[a]), int(frames[b])
+            also = {o for o, mk in masks.items() if mk[f0 - lo : f1 - lo + 1].mean() >= 0.5}
+            out.append(_Span("", f0, f1, also, all(sides[i][3].still for i in idx)))
+    return sorted(out, key=lambda x: x.f0)
 
 
 def _main_kind(prints: Sequence[Fingerprints], e: int, x: _Span, sides: list[tuple[int, int, int, Run]],
@@ -238,7 +258,11 @@ def _tidy(p: Fingerprints, spans: list[_Span], s: SeasonSettings) -> list[_Span]
             merged.append(_Span(x.kind, x.f0, x.f1, set(x.also), x.still))
     out: list[_Span] = []
     for x in merged:
-        taken = [(y.f0, y.f1) for y in out if _PRIORITY[y.kind] < _PRIORITY[x.kind]]
+        above = [y for y in out if _PRIORITY[y.kind] < _PRIORITY[x.kind]]
+        for y in above:  # the same material is in x's episodes too
+            if overlaps(x.f0, x.f1, y.f0, y.f1) and y.kind in ("recap", "preview"):
+                y.also |= x.also
+        taken = [(y.f0, y.f1) for y in above]
         for f0, f1 in _subtract([(x.f0, x.f1)], taken):
             length = p.end(f1) - float(p.times[f0])
             shortest = s.min_main_s if x.kind in ("opening", "ending") else s.min_repeat_s

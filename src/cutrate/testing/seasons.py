@@ -57,9 +57,10 @@ class SeasonSpec:
     recap_s
         Every episode but the first starts its body with the last ``recap_s`` of the
         previous episode's body (0: none).
-    preview_s
+    preview_s, preview_at
         Every episode but the last ends with ``preview_s`` of the next episode's body,
-        taken from a third of the way in (0: none).
+        taken from ``preview_at`` of the way in (0: none; 1: its end, which the episode
+        after next recaps).
     crf, levels, lead
         Per episode (cycled): libx264 quality, a brightness offset in levels, and the
         number of black frames before everything.
@@ -79,6 +80,7 @@ class SeasonSpec:
     cold_opens: tuple[int, ...] = (1, 3)
     recap_s: float = 8.0
     preview_s: float = 8.0
+    preview_at: float = 1 / 3
     crf: tuple[int, ...] = (18, 34, 26, 40)
     levels: tuple[int, ...] = (0, 6, -5, 3)
     lead: tuple[int, ...] = (0, 3, 1, 5)
@@ -159,7 +161,8 @@ def _sources(spec: SeasonSpec) -> dict[tuple, tuple[ShotSpec, ...]]:
 def _layout(spec: SeasonSpec, e: int) -> list[_Piece]:
     fps, n = spec.fps, spec.episodes
     body = round(spec.body_s * fps)
-    recap, preview = min(round(spec.recap_s * fps), body), min(round(spec.preview_s * fps), body - body // 3)
+    recap, preview = min(round(spec.recap_s * fps), body), min(round(spec.preview_s * fps), body)
+    preview_from = min(round(spec.preview_at * body), body - preview)
     lead = spec.lead[e % len(spec.lead)] if spec.lead else 0
     pieces: list[_Piece] = [("", ("black",), 0, lead)] if lead else []
     if e in spec.cold_opens and spec.cold_open_s > 0:
@@ -172,7 +175,7 @@ def _layout(spec: SeasonSpec, e: int) -> list[_Piece]:
     if spec.ending_s > 0:
         pieces.append(("ending", ("ending",), 0, round(spec.ending_s * fps)))
     if e < n - 1 and preview > 0:
-        pieces.append(("preview", ("body", e + 1), body // 3, preview))
+        pieces.append(("preview", ("body", e + 1), preview_from, preview))
     return pieces
 
 
