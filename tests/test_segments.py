@@ -176,6 +176,25 @@ def test_a_season_of_full_length_episodes_built_as_thumbnails():
             _close(found[ep.name], truth)
 
 
+def test_an_ending_under_a_credits_box_of_its_own_in_every_episode():
+    """A dark box with each episode's own text over the left quarter of the ending, on top of
+    the scrolling credits on the right: the ending's middle stops matching in places, and the
+    runs on either side, at the same offset, are joined."""
+    spec = LongSeasonSpec(episodes=4, minutes=6.0, cold_open_s=45.0, recap_s=20.0)
+    episodes, prints = [], []
+    for k, (ep, f) in enumerate(long_season(spec)):
+        (ending,) = ep.truth("ending")
+        thumbs = f.thumb_y.copy()
+        box = thumbs[ending.start_frame : ending.end_frame + 1, :, :8]
+        box[:] = 30
+        box[:, np.random.default_rng(k).random((18, 8)) < 0.35] = 220
+        episodes.append(ep)
+        prints.append(fingerprints(dataclasses.replace(f, thumb_y=thumbs), name=ep.name))
+    found = find_segments(prints)
+    for ep in episodes:
+        _close(found[ep.name], ep.truth("ending")[0])
+
+
 def test_small_batches_and_bad_input():
     p = fingerprints(season_features(dataclasses.replace(UNRELATED, episodes=1, body_s=5.0), detection=False)[0][1])
     assert p.name == "ep01.mp4"

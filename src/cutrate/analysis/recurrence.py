@@ -23,7 +23,9 @@ shows ``delta`` seconds later.  It is the audio-fingerprinting recipe on block p
    differing frames apart are runs.  The offset is then refined to the frame, and the edges
    are put at the full frame rate where matches are dense, then moved over pictures that look
    the same although only generic patterns (or flat frames) say so.
-5. **One to one**: of the runs of one pair of episodes, moving pictures before still ones
+5. **One to one**: runs of a pair at the same offset less than :data:`BRIDGE_S` apart are
+   joined (an overlay may keep the middle of an ending from matching); then, of the runs of
+   one pair of episodes, moving pictures before still ones
    and longer before shorter, none may map a stretch already mapped (a still picture or a
    slow take matches itself at many offsets).
 
@@ -70,6 +72,8 @@ EDGE_S = 0.5
 #: Longest stretch (seconds) without specific picture content a run bridges, and over which
 #: its edges move on pictures that only look alike.
 EXTEND_S = 10.0
+#: Longest gap (seconds) between two runs of a pair at the same offset that are joined.
+BRIDGE_S = 20.0
 #: Largest share of differing bits for such pictures to look alike.
 EXTEND_BITS = 0.12
 #: Largest difference of mean luma (0..255) for two flat frames to look alike.
@@ -298,7 +302,23 @@ class _Matcher:
                    for r in runs):
                 continue
             runs += self.grow(a, b, voters, self.closest(a, voters, b, values[c] * width + steps))
-        return self.one_to_one(runs)
+        return self.one_to_one(self.bridge(runs))
+
+    def bridge(self, runs: list[Run]) -> list[Run]:
+        """Join runs of one pair at the same offset (within a frame) less than :data:`BRIDGE_S`
+        apart: one piece of material whose middle an overlay (credits) keeps from matching."""
+        if not runs:
+            return runs
+        pa, pb = self.prints[runs[0].a], self.prints[runs[0].b]
+        out: list[Run] = []
+        for r in sorted(runs, key=lambda r: (r.a0, r.a1)):
+            last = next((x for x in reversed(out[-4:]) if abs(x.delta - r.delta) <= 1.5 / pb.fps), None)
+            if last is not None and r.a0 > last.a1 and pa.times[r.a0] - pa.end(last.a1) <= BRIDGE_S:
+                out[out.index(last)] = Run(r.a, r.b, last.a0, r.a1, last.delta, last.matched + r.matched,
+                                           last.still and r.still)
+            else:
+                out.append(r)
+        return out
 
     def one_to_one(self, runs: list[Run]) -> list[Run]:
         """The best runs of one pair of episodes such that no stretch of either is mapped twice:
