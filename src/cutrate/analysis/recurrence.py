@@ -73,7 +73,9 @@ EDGE_S = 0.5
 #: its edges move on pictures that only look alike.
 EXTEND_S = 10.0
 #: Longest gap (seconds) between two runs of a pair at the same offset that are joined.
-BRIDGE_S = 20.0
+BRIDGE_S = 30.0
+#: Shortest run (seconds) that is joined so (a second of two look-alike pictures is not).
+BRIDGE_MIN_S = 2.0
 #: Largest share of differing bits for such pictures to look alike.
 EXTEND_BITS = 0.12
 #: Largest difference of mean luma (0..255) for two flat frames to look alike.
@@ -195,17 +197,22 @@ class _Matcher:
         share = (np.maximum(near, 0) + RARITY_PRIOR * ball.mean()) / (counts.sum(axis=1, keepdims=True) + RARITY_PRIOR)
         return (-np.log2(np.clip(share, 1e-9, 1.0))).astype(np.float32)
 
-    def match(self, a: int, fa: np.ndarray, b: int, fb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(matched, known) for frame pairs ``fa[i]`` of episode ``a`` and ``fb[i]`` of ``b``; known:
-        enough non-generic blocks with content in both to tell."""
+    def blocks(self, a: int, fa: np.ndarray, b: int, fb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(matching, compared) numbers of blocks for frame pairs ``fa[i]`` of episode ``a`` and
+        ``fb[i]`` of ``b``: the non-generic blocks with content in both, and those of them within
+        :data:`BLOCK_BITS`."""
         pa, pb = self.prints[a], self.prints[b]
         va, vb = pa.bits[fa], pb.bits[fb]
         usable = ((((pa.valid[fa] & pb.valid[fb])[:, None] >> BLOCK_INDEX) & 1) == 1) & (
             np.minimum(self.rarity[_ROWS, va], self.rarity[_ROWS, vb]) >= GENERIC_BITS)
-        same = (POPCOUNT[va ^ vb] <= BLOCK_BITS) & usable
-        hits, usable_n = same.sum(axis=1), usable.sum(axis=1)
-        known = usable_n >= MATCH_BLOCKS
-        return known & (hits >= MATCH_BLOCKS) & (hits >= BLOCK_SHARE * usable_n), known
+        return ((POPCOUNT[va ^ vb] <= BLOCK_BITS) & usable).sum(axis=1), usable.sum(axis=1)
+
+    def match(self, a: int, fa: np.ndarray, b: int, fb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(matched, known) for frame pairs ``fa[i]`` of episode ``a`` and ``fb[i]`` of ``b``; known:
+        enough non-generic blocks with content in both to tell."""
+        hits, usable = self.blocks(a, fa, b, fb)
+        known = usable >= MATCH_BLOCKS
+        return known & (hits >= MATCH_BLOCKS) & (hits >= BLOCK_SHARE * usable), known
 
     def along(self, a: int, fa: np.ndarray, b: int, delta: float) -> tuple[np.ndarray, np.ndarray]:
         """(matched, known) for frames ``fa`` of episode ``a`` against ``b`` at time offset ``delta``."""
@@ -214,6 +221,14 @@ class _Matcher:
         matched, known = np.zeros(fa.shape, bool), np.zeros(fa.shape, bool)
         matched[inside], known[inside] = self.match(a, fa[inside], b, fb[inside])
         return matched, known
+
+    def covered(self, a: int, fa: np.ndarray, b: int, delta: float) -> bool:
+        """Whether most of frames ``fa`` of ``a`` that can be compared with ``b`` at ``delta`` still
+        match in part (at least :data:`MATCH_BLOCKS` blocks): the rest hidden by an overlay."""
+        fb = self.prints[b].frame_at(self.prints[a].times[fa] + delta)
+        hits, usable = self.blocks(a, fa[fb >= 0], b, fb[fb >= 0])
+        compared = usable >= MATCH_BLOCKS
+        return bool(2 * np.count_nonzero(hits[compared] >= MATCH_BLOCKS) >= np.count_nonzero(compared))
 
     def closest(self, a: int, fa: np.ndarray, b: int, deltas: np.ndarray) -> float:
         """The offset of ``deltas`` at which frames ``fa`` of ``a`` differ least from ``b`` (fewest
@@ -305,17 +320,24 @@ class _Matcher:
         return self.one_to_one(self.bridge(runs))
 
     def bridge(self, runs: list[Run]) -> list[Run]:
-        """Join runs of one pair at the same offset (within a frame) less than :data:`BRIDGE_S`
-        apart: one piece of material whose middle an overlay (credits) keeps from matching."""
+        """Join runs of one pair at the same offset (within a frame), each at least
+        :data:`BRIDGE_MIN_S` long, less than :data:`BRIDGE_S` apart, when most frames between
+        them match in part: one piece of material whose middle an overlay (credits) keeps
+        from matching in full."""
         if not runs:
             return runs
         pa, pb = self.prints[runs[0].a], self.prints[runs[0].b]
         out: list[Run] = []
         for r in sorted(runs, key=lambda r: (r.a0, r.a1)):
-            last = next((x for x in reversed(out[-4:]) if abs(x.delta - r.delta) <= 1.5 / pb.fps), None)
-            if last is not None and r.a0 > last.a1 and pa.times[r.a0] - pa.end(last.a1) <= BRIDGE_S:
-                out[out.index(last)] = Run(r.a, r.b, last.a0, r.a1, last.delta, last.matched + r.matched,
-                                           last.still and r.still)
+            if pa.end(r.a1) - pa.times[r.a0] < BRIDGE_MIN_S:
+                out.append(r)
+                continue
+            i = next((i for i in range(len(out) - 1, -1, -1) if abs(out[i].delta - r.delta) <= 1.5 / pb.fps
+                      and pa.end(out[i].a1) - pa.times[out[i].a0] >= BRIDGE_MIN_S), None)
+            if (i is not None and r.a0 > out[i].a1 and pa.times[r.a0] - pa.end(out[i].a1) <= BRIDGE_S
+                    and self.covered(r.a, np.arange(out[i].a1 + 1, r.a0, 2), r.b, r.delta)):
+                x = out[i]
+                out[i] = Run(r.a, r.b, x.a0, r.a1, x.delta, x.matched + r.matched, x.still and r.still)
             else:
                 out.append(r)
         return out
