@@ -200,6 +200,9 @@ def test_small_batches_and_bad_input():
     assert p.name == "ep01.mp4"
     assert find_segments([p]) == {"ep01.mp4": []}
     assert find_segments([]) == {}
+    tiny = dataclasses.replace(UNRELATED, episodes=1, body_s=1 / 24)
+    one = fingerprints(season_features(tiny, detection=False)[0][1])
+    assert one.n == 1 and find_segments([p, dataclasses.replace(one, name="one")]) == {"ep01.mp4": [], "one": []}
     with pytest.raises(ParameterError, match="differ"):
         find_segments([p, p])
     with pytest.raises(ParameterError, match="min_share"):

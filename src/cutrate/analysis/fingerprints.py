@@ -96,7 +96,11 @@ class Fingerprints:
 
     def frame_at(self, t: np.ndarray) -> np.ndarray:
         """Index of the frame nearest each time ``t`` (seconds), -1 outside the video."""
-        i = np.clip(np.searchsorted(self.times, t), 1, max(self.n - 1, 1))
+        t = np.asarray(t, np.float64)
+        if self.n < 2:
+            inside = (t >= (self.times[0] - 0.5 / self.fps if self.n else np.inf)) & (t < self.end_time)
+            return np.where(inside, 0, -1)
+        i = np.clip(np.searchsorted(self.times, t), 1, self.n - 1)
         i = np.where(np.abs(t - self.times[i - 1]) <= np.abs(self.times[i] - t), i - 1, i)
         return np.where((t < self.times[0] - 0.5 / self.fps) | (t >= self.end_time), -1, i)
 

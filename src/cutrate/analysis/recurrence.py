@@ -23,11 +23,11 @@ shows ``delta`` seconds later.  It is the audio-fingerprinting recipe on block p
    differing frames apart are runs.  The offset is then refined to the frame, and the edges
    are put at the full frame rate where matches are dense, then moved over pictures that look
    the same although only generic patterns (or flat frames) say so.
-5. **One to one**: runs of a pair at the same offset less than :data:`BRIDGE_S` apart are
-   joined (an overlay may keep the middle of an ending from matching); then, of the runs of
-   one pair of episodes, moving pictures before still ones
-   and longer before shorter, none may map a stretch already mapped (a still picture or a
-   slow take matches itself at many offsets).
+5. **Bridges, one to one**: runs of a pair at the same offset (each at least
+   :data:`BRIDGE_MIN_S`) less than :data:`BRIDGE_S` apart are joined when most frames between
+   them still match in part (an overlay hides the rest); then, of the runs of a pair, moving
+   pictures before still ones and longer before shorter, none may map a stretch already
+   mapped (a still picture or a slow take matches itself at many offsets).
 
 Frames are matched by time (nearest frame), so episodes need not share a frame rate.
 """
@@ -72,14 +72,14 @@ EDGE_S = 0.5
 #: Longest stretch (seconds) without specific picture content a run bridges, and over which
 #: its edges move on pictures that only look alike.
 EXTEND_S = 10.0
-#: Longest gap (seconds) between two runs of a pair at the same offset that are joined.
-BRIDGE_S = 30.0
-#: Shortest run (seconds) that is joined so (a second of two look-alike pictures is not).
-BRIDGE_MIN_S = 2.0
 #: Largest share of differing bits for such pictures to look alike.
 EXTEND_BITS = 0.12
 #: Largest difference of mean luma (0..255) for two flat frames to look alike.
 FLAT_LUMA = 12
+#: Longest gap (seconds) between two runs of a pair at the same offset that are joined.
+BRIDGE_S = 30.0
+#: Shortest run (seconds) that is joined so (a second of two look-alike pictures is not).
+BRIDGE_MIN_S = 2.0
 #: A run is a still picture when fewer than a fifth of its frames differ from its first
 #: frame in more than this share of their common bits.
 STILL_BITS = 0.25
@@ -126,7 +126,7 @@ def find_runs(prints: Sequence[Fingerprints], *, settings: SeasonSettings | None
     list of Run
         Grouped by pair of episodes; at most one run maps any stretch of either episode of a pair.
     """
-    return _Matcher(prints, settings or SeasonSettings()).runs()
+    return _Matcher(prints, settings or SeasonSettings()).runs() if len(prints) >= 2 else []
 
 
 def _fwht(x: np.ndarray) -> np.ndarray:
