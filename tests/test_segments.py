@@ -97,6 +97,20 @@ def test_a_preview_that_the_episode_after_next_recaps_stays_a_preview():
     assert preview.also_in == ("ep02", "ep03")
 
 
+def test_an_episode_at_another_frame_rate(season):
+    """Episode 2 converted to 30 fps (every 4th frame shown twice): frames are matched by time."""
+    episodes, prints = season
+    p = prints[1]
+    src = np.minimum(np.arange(p.n * 30 // 24) * 24 // 30, p.n - 1)
+    at30 = dataclasses.replace(p, times=np.arange(src.size) / 30, bits=p.bits[src], valid=p.valid[src],
+                               luma=p.luma[src])
+    assert at30.fps == pytest.approx(30)
+    found = find_segments([prints[0], at30, *prints[2:]])
+    for ep in episodes:
+        for truth in ep.segments:
+            _close(found[ep.name], truth)
+
+
 def test_segments_follow_the_contract(season):
     episodes, prints = season
     for name, segs in find_segments(prints).items():
