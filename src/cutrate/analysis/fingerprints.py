@@ -2,7 +2,7 @@
 
 :func:`fingerprints` turns the luma thumbnails of :class:`~cutrate.types.Features`
 (32x18 per frame, already computed by the analysis) into 8 16-bit block patterns per frame,
-about 17 bytes a frame with the timestamps; :class:`Fingerprints` holds them as plain arrays
+26 bytes a frame with the timestamps; :class:`Fingerprints` holds them as plain arrays
 that :meth:`~Fingerprints.to_arrays` / :meth:`~Fingerprints.from_arrays` store and load, so
 that a season can be matched again, with new episodes, without decoding anything.
 
