@@ -5,7 +5,9 @@ from these classes (a test asserts that CLI and API agree), so they cannot drift
 
 - :class:`DetectSettings`: how transitions are found (:mod:`cutrate.analysis.detect`);
 - :class:`TimelineSettings`: how pace is measured (:mod:`cutrate.analysis.timeline`);
-- :class:`Settings`: both, plus how the video is decoded.
+- :class:`Settings`: both, plus how the video is decoded;
+- :class:`SeasonSettings`: how recurring openings, endings, recaps and previews are found
+  across the episodes of a batch (:mod:`cutrate.analysis.segments`).
 
 Module constants below are settings of the tool rather than of one analysis.
 """
@@ -259,3 +261,63 @@ class Settings:
             fast_decode=bool(d.get("fast_decode", FAST_DECODE)),
             compare=bool(d.get("compare", False)),
         )
+
+
+@dataclass(frozen=True)
+class SeasonSettings:
+    """How recurring sequences are found across the episodes of a batch
+    (:func:`cutrate.analysis.segments.find_segments`).
+
+    Attributes
+    ----------
+    sample_fps : float
+        Frames per second of each episode put into the match index; edges are then
+        refined at the full frame rate.
+    min_share : float
+        Share of the episodes (0..1) that material must recur in to count as an
+        opening, ending or other season-wide ``repeat`` (at least 3 episodes, or all
+        of them in a batch of 2 or 3).
+    min_main_s : float
+        Shortest opening or ending, in seconds.
+    min_repeat_s : float
+        Shortest recap, preview or ``repeat``, in seconds.
+    gap_s : float
+        Longest stretch, in seconds, without a matching frame (flat frames, a
+        flash, overlaid text) that a run of matching frames may bridge.
+    opening_within_s : float
+        An opening starts within this many seconds of the start (room for a cold open).
+    ending_within_s : float
+        An ending ends within this many seconds of the end (room for a preview or a
+        scene after the credits).
+    recap_within_s : float
+        A recap starts within this many seconds of the start, or of the end of the
+        episode's opening.
+    preview_within_s : float
+        A preview ends within this many seconds of the end and starts after the
+        start of the episode's ending, if it has one.
+    """
+
+    sample_fps: float = 4.0
+    min_share: float = 0.4
+    min_main_s: float = 10.0
+    min_repeat_s: float = 3.0
+    gap_s: float = 1.5
+    opening_within_s: float = 300.0
+    ending_within_s: float = 180.0
+    recap_within_s: float = 180.0
+    preview_within_s: float = 180.0
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.sample_fps, (int, float)) and 0.5 <= self.sample_fps <= 30):
+            raise ParameterError(f"sample_fps must be in [0.5, 30] frames per second, got {self.sample_fps!r}")
+        for name in ("min_main_s", "min_repeat_s", "gap_s", "opening_within_s", "ending_within_s",
+                     "recap_within_s", "preview_within_s"):
+            check_positive(name, getattr(self, name))
+        check_range("min_share", self.min_share, 0.0, 1.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SeasonSettings:
+        return cls(**_from_dict(cls, d))
