@@ -42,7 +42,7 @@ def test_analyze_without_extras(clips, tmp_path):
     r = CliRunner().invoke(cli.main, args)
     assert r.exit_code == 0, r.output
     assert {p.name for p in (tmp_path / "ep1").iterdir()} == {"analysis.json", "transitions.csv", "shots.csv",
-                                                               "timeline.csv"}
+                                                               "timeline.csv", "fingerprints.npz"}
 
 
 def test_report_rerenders_without_analysing(clips, tmp_path, monkeypatch):

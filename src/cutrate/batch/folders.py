@@ -18,9 +18,10 @@ from typing import Any
 from ..errors import InputError
 from ..io.inputs import exclusions_for, find_videos, output_names, read_exclusions
 from ..report.writers import data_writers, report_writers
-from ..settings import Settings
+from ..settings import SeasonSettings, Settings
 from .jobs import Job, Outcome, clean_stale
 from .run import run
+from .season import season_outcomes, season_pass
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def analyze_folder(
     cache_dir: str | os.PathLike | None = None,
     use_cache: bool = True,
     exclusions: str | os.PathLike | None = None,
+    season_settings: SeasonSettings | None = None,
     on_problem: Callable[[str, str], None] | None = None,
     on_plan: Callable[[list[Job]], None] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
@@ -173,6 +175,9 @@ def analyze_folder(
         The feature cache.
     exclusions : str or PathLike, optional
         A CSV file ``file, start, end, label`` of spans to leave out, per video.
+    season_settings : SeasonSettings, optional
+        How recurring openings, endings, recaps and previews are found across the
+        output folder's episodes (:mod:`cutrate.batch.season`).
     on_problem : callable(input, reason), optional
         Called for each input that names no video, before anything is analysed.
     on_plan : callable(list of Job), optional
@@ -210,11 +215,16 @@ def analyze_folder(
                                start_timecode=start_timecode, stats=stats), *data_writers()]
     outcomes = run(jobs, workers=workers, scheduler=scheduler, writers=writers, force=force,
                    on_outcome=on_outcome, progress=progress)
+    whole = season_outcomes(output, outcomes)
     season: list[Path] = []
     error = None
-    if len(jobs) > 1 and any(oc.status != "failed" for oc in outcomes):
+    if len(whole) > 1 and any(oc.status != "failed" for oc in whole):
+        whole = season_pass(whole, writers, settings=season_settings, cache_dir=cache_dir)
+        # this run's outcomes with their season segments, in input order
+        by_folder = {oc.folder: oc for oc in whole}
+        outcomes = [by_folder.get(oc.folder, oc) for oc in outcomes]
         try:
-            season = write_season_outputs(output, outcomes, plots=plots, html=html, svg=svg)
+            season = write_season_outputs(output, whole, plots=plots, html=html, svg=svg)
         except OSError as exc:
             error = f"{output}: cannot write season table ({exc.strerror or exc})"
     return Batch(jobs, outcomes, problems, season, error)

@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from ..analysis.fingerprints import Fingerprints, fingerprints
 from ..analysis.pipeline import Result, analyze, provenance
 from ..errors import CutrateError
 from ..io.cache import file_identity
@@ -27,6 +30,9 @@ from ..report.writers import Writer
 from ..settings import STALL_S, Settings
 
 log = logging.getLogger(__name__)
+
+#: The season fingerprints of a result folder (see :mod:`cutrate.analysis.segments`).
+PRINTS = "fingerprints.npz"
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class Outcome:
     result: Result | None = None
     seconds: float = 0.0
     frames: int = 0
+    #: Fingerprints of the episode for season matching (computed where it was analysed).
+    prints: Fingerprints | None = None
 
 
 def identity(path: str | os.PathLike) -> str | None:
@@ -78,7 +86,8 @@ def up_to_date(job: Job) -> bool:
     except (OSError, ValueError):
         return False
     return (
-        d.get("schema_version") == SCHEMA_VERSION
+        (Path(job.folder) / PRINTS).is_file()
+        and d.get("schema_version") == SCHEMA_VERSION
         and d.get("provenance") == json.loads(json.dumps(provenance(job.settings)))
         and d.get("settings") == json.loads(json.dumps(job.settings.to_dict()))
         and d.get("video", {}).get("identity") == identity(job.path)
@@ -108,14 +117,17 @@ def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) ->
         log.debug("internal error on %s\n%s", job.path, traceback.format_exc())
         return Outcome(job.path, job.folder, "failed", error=f"{job.path}: internal error ({type(exc).__name__}: {exc})",
                        seconds=time.perf_counter() - t0)
-    # the per-frame arrays stay here; the evidence a report needs travels
+    # the per-frame arrays stay here; the evidence a report needs and the season
+    # fingerprints (26 bytes a frame) travel
+    prints = fingerprints(result.features, name=Path(job.folder).name) if result.features is not None else None
     slim = dataclasses.replace(result, features=None)
     return Outcome(job.path, job.folder, "done", result=slim, seconds=time.perf_counter() - t0,
-                   frames=result.info.frames)
+                   frames=result.info.frames, prints=prints)
 
 
 def write_outputs(outcome: Outcome, writers: Iterable[Writer]) -> None:
-    """Write a finished job's files into a temporary folder, then swap it into place."""
+    """Write a finished job's files (and its season fingerprints) into a temporary
+    folder, then swap it into place."""
     assert outcome.result is not None
     folder = Path(outcome.folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -124,6 +136,11 @@ def write_outputs(outcome: Outcome, writers: Iterable[Writer]) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     try:
+        prints = outcome.prints
+        if prints is None and (folder / PRINTS).is_file():
+            shutil.copy2(folder / PRINTS, tmp / PRINTS)  # a folder written again keeps its fingerprints
+        elif prints is not None:
+            np.savez_compressed(tmp / PRINTS, **prints.to_arrays())
         for write in writers:
             write(outcome.result, tmp)
         if folder.exists():
