@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .types import Peak
+from .types import Peak, Summary
 
 
 def timecode(seconds: float) -> str:
@@ -77,10 +77,15 @@ def span(a: float, b: float) -> str:
     return f"{clock(a)}–{clock(b)}"
 
 
-def peak_sentence(peak: Peak) -> str:
+def peak_sentence(peak: Peak, summary: Summary | None = None) -> str:
     """The headline peak: ``"93 shot changes in 60 s, 12:31.4–13:31.4"``, or for a
-    video shorter than the window ``"12 shot changes in 6.7 s (whole video)"``."""
+    video shorter than the window ``"12 shot changes in 6.7 s (whole video)"``.  When
+    the ``summary`` the peak belongs to leaves time out (an opening, an exclusion) and
+    no counted stretch is as long as the window, the peak is the longest counted
+    stretch, and the sentence says so and where it is."""
     what = count_words(peak.count_of, peak.count)
     if peak.whole_video:
+        if summary is not None and summary.kept_s is not None and summary.kept_s < summary.duration_s - 1e-6:
+            return f"{peak.count} {what} in {peak.span_s:.1f} s, {span(peak.start, peak.end)} (longest counted stretch)"
         return f"{peak.count} {what} in {peak.span_s:.1f} s (whole video)"
     return f"{peak.count} {what} in {peak.window_s:g} s, {span(peak.start, peak.end)}"

@@ -114,7 +114,7 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
     reported in one line; the others go on, and the exit code is 1 when any failed.
     """
     from .batch import analyze_folder
-    from .report.text import format_summary
+    from .report.text import format_summary, season_line
     from .settings import Settings
 
     _logging(debug, quiet)
@@ -133,18 +133,25 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
         click.echo(f"error: {raw}: {reason}", err=True)
 
     def report_one(oc) -> None:
+        # as each video finishes: failures at once; the summaries wait for the season
+        # pass, which may leave an opening or an ending out of their numbers
         bar = state["bar"]
         bar.advance(oc.frames, oc.seconds)
         if oc.status == "failed":
             bar.write(f"error: {oc.error}", err=True)
-        elif not quiet:
+        elif not quiet and state["jobs"] > 1 and oc.status == "done" and not interactive:
+            bar.write(f"{oc.path}: analysed in {oc.seconds:.1f} s")
+
+    def summaries(outcomes) -> None:
+        for oc in outcomes:
             if oc.status == "skipped":
-                bar.write(f"{oc.path}: up to date (--force to analyse it again)")
-                return
-            bar.write(f"{oc.path}\n{format_summary(oc.result)}")
-            for w in oc.result.warnings[:5]:
-                bar.write(f"  warning: {w}")
-            bar.write(f"  -> {oc.folder}/")
+                extra = "; season segments updated" if oc.resegmented else " (--force to analyse it again)"
+                click.echo(f"{oc.path}: up to date{extra}")
+            elif oc.status == "done":
+                click.echo(f"{oc.path}\n{format_summary(oc.result)}")
+                for w in oc.result.warnings[:5]:
+                    click.echo(f"  warning: {w}")
+                click.echo(f"  -> {oc.folder}/")
 
     def planned(job_list) -> None:
         state["jobs"] = len(job_list)
@@ -177,6 +184,10 @@ def analyze(inputs, output, threshold, contrast, evidence, flash_frames, no_diss
         sys.exit(1)
     state["bar"].close()
     failures = batch.failures
+    if not quiet:
+        summaries(batch.outcomes)
+        if batch.episodes:
+            click.echo(season_line([oc.result for oc in batch.episodes if oc.result is not None]))
     if batch.season_error:
         click.echo(f"error: {batch.season_error}", err=True)
     if (len(batch.jobs) > 1 or failures) and not quiet:  # each failure was reported once, as it happened

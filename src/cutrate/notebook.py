@@ -95,7 +95,7 @@ def summary_html(summary: Summary, info: VideoInfo, settings: Settings, version:
         ("transitions", f"{s.transition_count} ({kinds})"),
         ("ASL / MSL", f"{_f(s.asl_s)} s / {_f(s.msl_s)} s"),
         (f"{count_words(s.count)} per minute", f"{_f(s.cuts_per_minute, 1)}"),
-        ("peak", peak_sentence(p)),
+        ("peak", peak_sentence(p, s)),
     ]
     body = "".join(
         f"<tr><th style='text-align:left;padding-right:1em'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"

@@ -147,6 +147,20 @@ def rate(
                     partial=partial, count=count)
 
 
+def span_pace(transitions: Sequence[Transition], start: float, end: float,
+              count: str = TimelineSettings.count) -> tuple[int, float]:
+    """How fast one span is cut (an opening, an ending): the transitions of the
+    kinds ``count`` names in ``[start, end)``, and that count per minute of the span.
+
+    The same half-open rule as the kept time's, so a transition at an opening's
+    start belongs to the opening and one at its end to what follows: every
+    transition is counted once, in the kept time or in one left-out span.
+    """
+    t = _times_in(counted(transitions, count), [(start, end)])
+    n = int(t.shape[0])
+    return n, (n * 60.0 / (end - start) if end > start else math.nan)
+
+
 def peak(
     transitions: Sequence[Transition],
     *,

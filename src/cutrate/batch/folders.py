@@ -21,7 +21,7 @@ from ..report.writers import data_writers, report_writers
 from ..settings import SeasonSettings, Settings
 from .jobs import Job, Outcome, clean_stale
 from .run import run
-from .season import season_outcomes, season_pass
+from .season import season_outcomes, season_pass, with_results
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,10 @@ class Batch:
         ``season.csv``/``.json``, the season plots and ``index.html``, when written.
     season_error : str or None
         Why the season files could not be written.
+    episodes : list of Outcome
+        The whole season the season files describe: this run's outcomes and the
+        output folder's other results (``skipped``), in folder-name order, each with
+        its result; empty for a single video.
     """
 
     jobs: list[Job]
@@ -47,6 +51,7 @@ class Batch:
     problems: list[tuple[str, str]] = field(default_factory=list)
     season_files: list[Path] = field(default_factory=list)
     season_error: str | None = None
+    episodes: list[Outcome] = field(default_factory=list)
 
     @property
     def failures(self) -> list[str]:
@@ -114,7 +119,7 @@ def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, 
         return written
     from ..report.figures import render_season
 
-    results = [oc.result or load(oc.folder) for oc in ok]
+    results = [oc.result or load(oc.folder) for oc in ok]  # loaded only when a caller did not
     rendered = render_season(results, ("png", "svg") if plots and svg else ("png",))
     if plots:
         from ..io.atomic import write_atomic
@@ -220,6 +225,7 @@ def analyze_folder(
     error = None
     if len(whole) > 1 and any(oc.status != "failed" for oc in whole):
         whole = season_pass(whole, writers, settings=season_settings, cache_dir=cache_dir)
+        whole = with_results(whole, cache_dir)
         # this run's outcomes with their season segments, in input order
         by_folder = {oc.folder: oc for oc in whole}
         outcomes = [by_folder.get(oc.folder, oc) for oc in outcomes]
@@ -227,4 +233,6 @@ def analyze_folder(
             season = write_season_outputs(output, whole, plots=plots, html=html, svg=svg)
         except OSError as exc:
             error = f"{output}: cannot write season table ({exc.strerror or exc})"
-    return Batch(jobs, outcomes, problems, season, error)
+    else:
+        whole = []
+    return Batch(jobs, outcomes, problems, season, error, whole)

@@ -65,6 +65,8 @@ class Outcome:
     frames: int = 0
     #: Fingerprints of the episode for season matching (computed where it was analysed).
     prints: Fingerprints | None = None
+    #: True when the season pass rewrote the result with new recurring segments.
+    resegmented: bool = False
 
 
 def identity(path: str | os.PathLike) -> str | None:

@@ -84,7 +84,7 @@ def season_pass(season: Sequence[Outcome], writers: Sequence[Writer], *,
         res = oc.result or _load(oc.folder, cache_dir)
         new = sorted(found[name], key=lambda s: (s.start, s.end))
         old = [s for s in res.segments if s.source == "season"] if res is not None else []
-        if res is None or new == old:
+        if res is None or [g.to_dict() for g in new] == [g.to_dict() for g in old]:  # as analysis.json has them
             out.append(oc)
             continue
         res = res.with_segments(new)
@@ -93,13 +93,26 @@ def season_pass(season: Sequence[Outcome], writers: Sequence[Writer], *,
         except OSError as exc:
             out.append(replace(oc, status="failed", error=f"{oc.folder}: cannot write results ({exc.strerror or exc})"))
             continue
-        out.append(replace(oc, result=res))
+        out.append(replace(oc, result=res, resegmented=True))
     return out
 
 
-def _load(folder: str, cache_dir: str | Path | None) -> Result | None:
+def with_results(season: Sequence[Outcome], cache_dir: str | Path | None = None) -> list[Outcome]:
+    """The outcomes, each that did not fail with its result (loaded from its folder
+    when this run did not produce it)."""
+    out = []
+    for oc in season:
+        if oc.result is None and oc.status != "failed":
+            res = _load(oc.folder, cache_dir, evidence=False)
+            oc = replace(oc, result=res) if res is not None else replace(
+                oc, status="failed", error=f"{oc.folder}: cannot read {ANALYSIS_JSON}")
+        out.append(oc)
+    return out
+
+
+def _load(folder: str, cache_dir: str | Path | None, evidence: bool = True) -> Result | None:
     try:
-        return load(folder, evidence=True, cache_dir=cache_dir)
+        return load(folder, evidence=evidence, cache_dir=cache_dir)
     except (OSError, ValueError, KeyError) as exc:
         log.warning("%s: cannot read the result (%s)", folder, exc)
         return None

@@ -276,7 +276,7 @@ def markdown_text(result: Result, *, max_transitions: int = MARKDOWN_TRANSITIONS
         f"# {_md(video_name(result))}",
         "",
         *([f"*Pace numbers {_md(excluding(result))}.*", ""] if excluding(result) else []),
-        f"**Peak: {peak_sentence(s.peak)}.** Average {s.cuts_per_minute:.1f} {count_words(s.count)} per minute "
+        f"**Peak: {peak_sentence(s.peak, s)}.** Average {s.cuts_per_minute:.1f} {count_words(s.count)} per minute "
         f"over {clock(s.duration_s)}.",
         "",
         "| measure | value |",
@@ -290,7 +290,7 @@ def markdown_text(result: Result, *, max_transitions: int = MARKDOWN_TRANSITIONS
         f"| {count_words(s.count)} per minute | {s.cuts_per_minute:.1f} |",
     ]
     for p in peaks:
-        lines.append(f"| peak in {p.window_s:g} s | {peak_sentence(p)} |")
+        lines.append(f"| peak in {p.window_s:g} s | {peak_sentence(p, s)} |")
     if ln.mu is not None and ln.sigma is not None and ln.median_s is not None:
         lines.append(f"| lognormal fit (Salt) | μ = {ln.mu:.3f}, σ = {ln.sigma:.3f} (median {ln.median_s:.2f} s) |")
     if ac is not None:

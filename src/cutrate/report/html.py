@@ -25,7 +25,8 @@ from ..io.atomic import write_atomic
 from ..settings import REVIEW_CONFIDENCE
 from ..types import Shot, Transition
 from .pictures import Picture, before_after, pictures, shot_want
-from .text import excluding, video_name
+from .season import OWN_PACE_KINDS, own_pace
+from .text import excluding, left_out, video_name
 
 #: At most this many peak-window shots and review transitions get thumbnails.
 MAX_PEAK_THUMBS = 240
@@ -150,7 +151,7 @@ def _summary_table(result: Result) -> str:
          "–" if not math.isfinite(s.cuts_per_minute) else f"{s.cuts_per_minute:.1f}"),
     ]
     for p in s.peaks or (s.peak,):
-        rows.append((f"Peak, {p.window_s:g} s window", _e(peak_sentence(p))))
+        rows.append((f"Peak, {p.window_s:g} s window", _e(peak_sentence(p, s))))
     if ln.mu is not None and ln.sigma is not None and ln.median_s is not None:
         fit = f"μ = {ln.mu:.3f}, σ = {ln.sigma:.3f} (median e<sup>μ</sup> = {ln.median_s:.2f} s)"
         rows.append(("Lognormal fit (Salt)", fit))
@@ -249,7 +250,7 @@ def html_text(result: Result, *, thumbnails: bool = True, plots: dict[str, bytes
 
     body = [
         f"<h1>{_e(name)}</h1>",
-        (f"<p class='lead'>Peak: <strong>{_e(peak_sentence(s.peak))}</strong> · "
+        (f"<p class='lead'>Peak: <strong>{_e(peak_sentence(s.peak, s))}</strong> · "
          f"{plural(s.shots, 'shot')} · {plural(s.transition_count, 'transition')} · average "
          f"{s.cuts_per_minute:.1f} {count_words(s.count)}/min · ASL {_sec(s.asl_s)}</p>"),
         f"<p class='muted'>{_e(result.info.path)} · analysed with cutrate {_e(result.version)}</p>",
@@ -262,7 +263,7 @@ def html_text(result: Result, *, thumbnails: bool = True, plots: dict[str, bytes
              "<h2 id='segments'>Shot length by segment</h2>", _segments_table(result),
              "<h2 id='plots'>Plots</h2>", _plots(result, plots)]
 
-    body.append(f"<h2 id='peak'>Peak window: {_e(peak_sentence(s.peak))}</h2>")
+    body.append(f"<h2 id='peak'>Peak window: {_e(peak_sentence(s.peak, s))}</h2>")
     if s.peak.count == 0:
         body.append("<p class='muted'>No transitions, so no peak window.</p>")
     else:
@@ -390,7 +391,8 @@ def write_html(result: Result, folder: str | os.PathLike, *, thumbnails: bool = 
 _SEASON_CAPTIONS = {
     "season_heatmap": "Each row an episode, each cell a slice of it, coloured by the transitions in it per minute "
     "of slice; outlined: the episode's headline peak window; hatched: a last slice shorter than the others "
-    "(it counts only what is in it).",
+    "(it counts only what is in it); grey: spans left out of the pace numbers (OP opening, ED ending, "
+    "recaps, previews, exclusions).",
     "season_pace": "Every episode's pace over time (dashed where the window reaches past the episode's start or end).",
     "season_bars": "Mean (ASL) and median (MSL) shot length of every episode, with its peak above.",
     "season_shot_lengths": "Shot-length distributions: boxes are quartiles, the line the MSL, the diamond the ASL, "
@@ -455,22 +457,31 @@ def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]],
         status = _STATUS_WORDS.get(statuses.get(str(folder), ""), "")
         warn = "; ".join(r.warnings[:3]) + (f" (+{len(r.warnings) - 3} more)" if len(r.warnings) > 3 else "")
         p = s.peak
+        own = own_pace(r)
+        kept = s.duration_s if s.kept_s is None else s.kept_s
         rows.append(
             f"<tr><td><a href='{_e(rel)}'>{_e(video_name(r))}</a></td>"
             f"<td class='num' data-sort='{s.duration_s:.3f}'>{_e(clock(s.duration_s))}</td>"
+            f"<td class='num' data-sort='{kept:.3f}'>{_e(clock(kept))}</td>"
             f"<td class='num'>{s.shots}</td><td class='num'>{s.transition_count}</td>"
             f"<td class='num' data-sort='{_num(s.asl_s)}'>{_sec(s.asl_s)}</td>"
             f"<td class='num' data-sort='{_num(s.msl_s)}'>{_sec(s.msl_s)}</td>"
             f"<td class='num'>{_num(s.cuts_per_minute, 1)}</td>"
-            f"<td data-sort='{p.count}'>{_e(peak_sentence(p))}</td>"
+            f"<td data-sort='{p.count}'>{_e(peak_sentence(p, s))}</td>"
+            + "".join(_own_pace_cell(own, kind, s.count) for kind in OWN_PACE_KINDS) +
             f"<td>{_e(status)}</td><td class='warn'>{_e(warn)}</td></tr>"
         )
     what = count_words(items[0][0].summary.count) if items else "transitions"
     body = [f"<h1>Season: {len(items)} videos</h1>",
-            f"<p class='muted'>Click a column head to sort. Pace counts {_e(what)}.</p>",
-            "<table class='sortable'><thead><tr><th>video</th><th class='num'>duration</th><th class='num'>shots</th>"
+            f"<p class='muted'>Click a column head to sort. Pace counts {_e(what)}"
+            + (", over the counted time: openings, endings, recaps, previews and exclusions are left out "
+               "(their own pace is in the opening and ending columns)" if any(left_out(r) for r, _ in items) else "")
+            + ".</p>",
+            "<table class='sortable'><thead><tr><th>video</th><th class='num'>duration</th>"
+            "<th class='num' title='the time the pace numbers count: the duration less what is left out'>counted</th>"
+            "<th class='num'>shots</th>"
             "<th class='num'>transitions</th><th class='num'>ASL</th><th class='num'>MSL</th>"
-            f"<th class='num'>{_e(what)}/min</th><th>peak</th><th>status</th><th>warnings</th></tr></thead><tbody>"
+            f"<th class='num'>{_e(what)}/min</th><th>peak</th><th>opening</th><th>ending</th><th>status</th><th>warnings</th></tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>"]
     if items:
         if figures is None:
@@ -484,6 +495,15 @@ def write_index(results_and_folders: Iterable[tuple[Result, str | os.PathLike]],
                         f"<figcaption>{_e(_SEASON_CAPTIONS.get(name, ''))}</figcaption></figure>")
     body.append(f"<footer>Written by cutrate {_e(__version__)} on {datetime.date.today().isoformat()}.</footer>")
     return write_atomic(out / "index.html", _page("cutrate season", body, script=_SORT_JS))
+
+
+def _own_pace_cell(own: dict, kind: str, count: str) -> str:
+    """``0:20.0–1:50.0 · 61 in 90 s (40.7/min)``: a recurring span and how fast it is cut."""
+    if own.get(f"{kind}_start") is None:
+        return "<td data-sort='-1' class='muted'>–</td>"
+    a, b, n, cpm = (own[f"{kind}_{k}"] for k in ("start", "end", "count", "cuts_per_minute"))
+    text = f"{span(a, b)} · {n} in {b - a:.0f} s ({_num(cpm, 1)}/min)"
+    return f"<td data-sort='{_num(cpm)}' title='{_e(count_words(count))} in the {kind}'>{_e(text)}</td>"
 
 
 def _num(x: float, digits: int = 3) -> str:

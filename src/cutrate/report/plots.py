@@ -31,7 +31,7 @@ from matplotlib.patches import Patch
 from .._fmt import count_words, mss, peak_sentence
 from ..analysis.pipeline import Result
 from ..settings import REVIEW_CONFIDENCE, DetectSettings, Settings
-from ..types import TRANSITION_KINDS, Evidence, Features, Peak, Timeline, Transition
+from ..types import TRANSITION_KINDS, Evidence, Features, Peak, Segment, Timeline, Transition
 from .season import pace_grid
 from .text import left_out, video_name
 
@@ -136,6 +136,7 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
         The cuts-per-minute line.
     """
     ax = _axes(ax, "pace")
+    s = None
     if isinstance(data, Result):
         tl, info, s = data.timeline, data.info, data.summary
         transitions = data.transitions if transitions is None else transitions
@@ -173,7 +174,7 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
         a, b = max(peak.start, span[0]), min(peak.end, span[1])
         handles.append(ax.axvspan(a, b, color=_PEAK, alpha=0.35, linewidth=0, zorder=0, label="peak window"))
         left = (a + b) / 2 <= (span[0] + span[1]) / 2
-        ax.text(a if left else b, 0.97, " " + peak_sentence(peak) + " ", transform=ax.get_xaxis_transform(),
+        ax.text(a if left else b, 0.97, " " + peak_sentence(peak, s) + " ", transform=ax.get_xaxis_transform(),
                 ha="left" if left else "right", va="top", fontsize=10, fontweight="bold", color="#8c2d04")
     if short:
         rate = "" if average is None or not math.isfinite(average) else f" ({average:.1f} {what} per minute on average)"
@@ -514,10 +515,16 @@ def season_heatmap(results: Sequence[Result], ax: Axes | None = None, *, labels:
         mesh = ax.pcolormesh(r.info.start_time + edges[: row.size + 1], [i, i + 1], row[None, :], cmap=cmap,
                              norm=norm, shading="flat", **kwargs)
         first = first or mesh
-        if k and grid.covered[i, k - 1] < 0.95 * bin_s:  # the last slice is clearly short: say so
+        last = r.info.duration_s - edges[k - 1] if k else 0.0
+        if k and last < 0.95 * bin_s:  # the last slice is clearly short: say so
             x0 = r.info.start_time + edges[k - 1]
-            ax.add_patch(Rectangle((x0, i), grid.covered[i, k - 1], 1, fill=False, hatch="///", edgecolor="#777777",
-                                   linewidth=0))
+            ax.add_patch(Rectangle((x0, i), last, 1, fill=False, hatch="///", edgecolor="#777777", linewidth=0))
+        for g in left_out(r):  # what the pace numbers leave out, greyed and named
+            ax.add_patch(Rectangle((g.start, i), g.end - g.start, 1, facecolor="#d9d9d9", edgecolor="#999999",
+                                   linewidth=0.5, zorder=2))
+            if g.end - g.start >= 0.04 * longest:
+                ax.text((g.start + g.end) / 2, i + 0.5, _short_kind(g), ha="center", va="center", fontsize=7,
+                        color="#555555", zorder=3, clip_on=True)
         p = r.summary.peak
         if p.count:
             ax.add_patch(Rectangle((p.start, i + 0.08), p.end - p.start, 0.84, fill=False, edgecolor=_INK,
@@ -529,9 +536,15 @@ def season_heatmap(results: Sequence[Result], ax: Axes | None = None, *, labels:
     ax.set_ylim(len(results), 0)
     time_axis(ax, end_s=longest)
     ax.set_xlim(0, longest)
+    grey = "; grey: left out of the pace" if any(left_out(r) for r in results) else ""
     ax.set_title(title or f"Pace by episode ({bin_s:g} s slices; outlined: each episode's peak window; "
-                 "hatched: a last slice shorter than the others)", loc="left", fontsize=10)
+                 f"hatched: a last slice shorter than the others{grey})", loc="left", fontsize=10)
     return first
+
+
+def _short_kind(g: Segment) -> str:
+    """A left-out span's name for a small label: ``OP``, ``ED``, ``recap``, the user's label."""
+    return {"opening": "OP", "ending": "ED"}.get(g.kind) or (g.label or g.kind)[:12]
 
 
 def season_pace(results: Sequence[Result], ax: Axes | None = None, *, labels: Sequence[str] | None = None,

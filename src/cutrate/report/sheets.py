@@ -60,7 +60,7 @@ def peak_sheet(result: Result) -> bytes:
     height = head + rows * (tile_h + cap + gap) + foot
     sheet = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(sheet)
-    draw.text((gap, 12), peak_sentence(p), fill="#8c2d04", font=_font(30, bold=True))
+    draw.text((gap, 12), peak_sentence(p, result.summary), fill="#8c2d04", font=_font(30, bold=True))
     sub = (f"{video_name(result)}  ·  {plural(len(shots), 'shot')} in the window, one still each, in order  ·  "
            f"counted: {count_words(p.count_of)}")
     draw.text((gap, 58), sub, fill="#444444", font=_font(16))

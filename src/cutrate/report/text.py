@@ -23,7 +23,7 @@ def format_summary(result: Result) -> str:
         f"  duration {clock(s.duration_s)}{kept} · {plural(s.shots, 'shot')} · "
         f"{plural(s.transition_count, 'transition')} ({kinds})",
         f"  ASL {seconds(s.asl_s)} · MSL {seconds(s.msl_s)} · {per_minute(s)}",
-        f"  peak: {peak_sentence(s.peak)}",
+        f"  peak: {peak_sentence(s.peak, s)}",
     ]
     if left_out(result):
         lines.append(f"  {excluding(result)}")
@@ -48,3 +48,27 @@ def excluding(result: Result) -> str:
 def per_minute(s: Summary) -> str:
     """``"107.3 shot changes/min"`` (what is counted named)."""
     return "-" if s.cuts_per_minute != s.cuts_per_minute else f"{s.cuts_per_minute:.1f} {count_words(s.count)}/min"
+
+
+def season_line(results: list[Result]) -> str:
+    """What the season matching found across a batch, in one line:
+    ``"season of 4 videos: opening in 4, ending in 4, recap in 3; left out of the pace
+    numbers (--keep-all counts them)"``."""
+    found: dict[str, int] = {}
+    for r in results:
+        for kind in sorted({g.kind for g in r.segments if g.source == "season"}):
+            found[kind] = found.get(kind, 0) + 1
+    head = f"season of {plural(len(results), 'video')}"
+    if not found:
+        return f"{head}: nothing recurs across them"
+    order = ["opening", "ending", "recap", "preview", "repeat"]
+    parts = ", ".join(f"{k} in {found[k]}" for k in sorted(found, key=lambda k: (order.index(k) if k in order else 9, k)))
+    keep_all = any(r.settings.timeline.keep_all for r in results)
+    gone = set(found) & set(EXCLUDED_KINDS)
+    if not gone:
+        tail = "counted like the rest (its role is unknown)"
+    elif keep_all:
+        tail = "counted in the pace numbers (--keep-all)"
+    else:
+        tail = "left out of the pace numbers (--keep-all counts them)"
+    return f"{head}: {parts}; {tail}"
