@@ -90,3 +90,20 @@ def test_rewindow_moves_the_range_without_decoding(clip, tmp_path, monkeypatch):
     assert back.segments == () and back.summary.counted == len(r.transitions)
     with pytest.raises(cutrate.ParameterError, match="end must come after start"):
         r.rewindow(start="10s", end="5s")
+
+
+def test_a_transition_on_a_segment_edge_is_counted_once():
+    """Half-open spans, and segment edges to the microsecond like transition times: a cut
+    into an opening belongs to the opening, the cut out of it to the kept time, in memory and
+    after a round trip through analysis.json."""
+    from cutrate.analysis.timeline import span_pace, summarize
+    from cutrate.types import Segment, Shot, Transition
+
+    fps = 24
+    seg = Segment("opening", 240 / fps, 480 / fps, 240, 479)
+    assert seg.start == round(240 / fps, 6) and Segment.from_dict(seg.to_dict()) == seg
+    trs = [Transition("cut", f, round(f / fps, 6), f, f, 1.0) for f in (120, 240, 360, 480, 600)]
+    shots = [Shot(a, b - 1, a / fps, b / fps) for a, b in zip((0, 120, 240, 360, 480, 600), (120, 240, 360, 480, 600, 720))]
+    s = summarize(trs, shots, duration_s=30.0, excluded=[(seg.start, seg.end)])
+    n, cpm = span_pace(trs, seg.start, seg.end)
+    assert (n, s.counted) == (2, 3) and cpm == pytest.approx(12.0)

@@ -119,8 +119,8 @@ def test_segments_follow_the_contract(season):
             d = s.to_dict()
             assert set(d) == {"kind", "start", "end", "start_frame", "end_frame", "source", "also_in"}
             assert s.kind in SEGMENT_KINDS and s.source == "season" and name not in s.also_in
-            assert s.start == pytest.approx(p.times[s.start_frame])
-            assert s.end == pytest.approx(p.times[s.end_frame + 1] if s.end_frame + 1 < p.n else p.end_time)
+            assert s.start == pytest.approx(p.times[s.start_frame], abs=1e-6)
+            assert s.end == pytest.approx(p.times[s.end_frame + 1] if s.end_frame + 1 < p.n else p.end_time, abs=1e-6)
             assert Segment.from_dict(d).to_dict() == d
 
 

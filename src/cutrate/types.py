@@ -134,6 +134,12 @@ class Segment:
     also_in: tuple[str, ...] = ()
     label: str = ""
 
+    def __post_init__(self) -> None:
+        # to the microsecond, as transition and shot times are: a transition at a
+        # segment's edge falls on the same side in memory and in analysis.json
+        object.__setattr__(self, "start", round(float(self.start), 6))
+        object.__setattr__(self, "end", round(float(self.end), 6))
+
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
             "kind": self.kind,
