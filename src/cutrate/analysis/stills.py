@@ -97,10 +97,13 @@ class Collector:
     def result(self) -> Stills:
         order = np.argsort(self.frames, kind="stable")
         frames = np.asarray(self.frames, np.int64)[order]
-        parts = [self.parts[i] for i in order]
-        sizes = np.array([len(p) for p in parts], np.int64)
+        sizes = np.array([len(self.parts[i]) for i in order], np.int64)
         offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        data = np.frombuffer(b"".join(parts), np.uint8).copy() if parts else np.zeros(0, np.uint8)
+        data = np.empty(int(offsets[-1]), np.uint8)  # filled part by part: no second copy of them all
+        for k, i in enumerate(order):
+            data[offsets[k] : offsets[k + 1]] = np.frombuffer(self.parts[i], np.uint8)
+            self.parts[i] = b""
+        self.parts, self.frames = [], []
         return Stills(frames, offsets, data, self.size[0], self.size[1])
 
 

@@ -97,19 +97,29 @@ def up_to_date(job: Job) -> bool:
     )
 
 
+def analyse_for_batch(path: str, *, name: str, **kwargs) -> tuple[Result, Fingerprints | None]:
+    """:func:`~cutrate.analysis.pipeline.analyze` as a batch needs it: the result
+    without its per-frame arrays (the evidence a report needs stays) and the season
+    fingerprints (26 bytes a frame).  Run where the video is decoded (the watchdog's
+    child, a Dask worker), so that only these travel back."""
+    result = analyze(path, **kwargs)
+    prints = fingerprints(result.features, name=name) if result.features is not None else None
+    return dataclasses.replace(result, features=None), prints
+
+
 def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) -> Outcome:
     """Run one job; never raises for a bad file (the reason is in the outcome)."""
     t0 = time.perf_counter()
+    kwargs = dict(name=Path(job.folder).name, settings=job.settings, cache_dir=job.cache_dir,
+                  use_cache=job.use_cache, threads=job.threads)
     try:
         if job.stall_s is None:
-            result = analyze(job.path, settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
-                             threads=job.threads, progress=progress)
+            result, prints = analyse_for_batch(job.path, progress=progress, **kwargs)
         else:
             from .watchdog import run_with_watchdog
 
-            result = run_with_watchdog(analyze, job.path, label=job.path, stall_s=job.stall_s, progress=progress,
-                                       settings=job.settings, cache_dir=job.cache_dir, use_cache=job.use_cache,
-                                       threads=job.threads)
+            result, prints = run_with_watchdog(analyse_for_batch, job.path, label=job.path, stall_s=job.stall_s,
+                                               progress=progress, **kwargs)
     except CutrateError as exc:
         return Outcome(job.path, job.folder, "failed", error=str(exc), seconds=time.perf_counter() - t0)
     except MemoryError:
@@ -119,11 +129,7 @@ def analyse_job(job: Job, progress: Callable[[int, int], None] | None = None) ->
         log.debug("internal error on %s\n%s", job.path, traceback.format_exc())
         return Outcome(job.path, job.folder, "failed", error=f"{job.path}: internal error ({type(exc).__name__}: {exc})",
                        seconds=time.perf_counter() - t0)
-    # the per-frame arrays stay here; the evidence a report needs and the season
-    # fingerprints (26 bytes a frame) travel
-    prints = fingerprints(result.features, name=Path(job.folder).name) if result.features is not None else None
-    slim = dataclasses.replace(result, features=None)
-    return Outcome(job.path, job.folder, "done", result=slim, seconds=time.perf_counter() - t0,
+    return Outcome(job.path, job.folder, "done", result=result, seconds=time.perf_counter() - t0,
                    frames=result.info.frames, prints=prints)
 
 

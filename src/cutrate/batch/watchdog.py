@@ -204,14 +204,43 @@ def _child_main(conn: Connection, beats: Any, frames: Any, total: Any, idle: Any
         except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
             out = _portable(exc)
         try:
-            conn.send(out)
+            send_outcome(conn, out)
         except OSError:  # the parent has gone or has given up on this call
             return
         except Exception as exc:  # noqa: BLE001 - e.g. an unpicklable result
             try:
-                conn.send(_portable(TypeError(f"the result cannot be sent back ({exc})")))
+                send_outcome(conn, _portable(TypeError(f"the result cannot be sent back ({exc})")))
             except OSError:
                 return
+
+
+def send_outcome(conn: Any, out: Any) -> None:
+    """Send ``out`` with pickle protocol 5, its large arrays (a result's stills) out of
+    band: each written from its own memory, so the child never holds a second, pickled
+    copy of them."""
+    buffers: list[pickle.PickleBuffer] = []
+    head = pickle.dumps(out, protocol=5, buffer_callback=buffers.append)
+    views = [b.raw() for b in buffers]
+    conn.send((len(head), [v.nbytes for v in views]))
+    conn.send_bytes(head)
+    for v in views:
+        conn.send_bytes(v)
+
+
+def recv_outcome(conn: Any) -> Any:
+    """Receive what :func:`send_outcome` sent; the arrays are read into writable
+    buffers that become their memory (no copy)."""
+    _, sizes = conn.recv()
+    head = conn.recv_bytes()
+    buffers = []
+    for size in sizes:
+        buf = bytearray(size)
+        if size:
+            conn.recv_bytes_into(buf)
+        else:
+            conn.recv_bytes()
+        buffers.append(buf)
+    return pickle.loads(head, buffers=buffers)
 
 
 def current_levels() -> dict[str, Any]:
@@ -381,7 +410,7 @@ class Watchdog:
             while True:
                 if self._conn.poll(self.poll_s):
                     try:
-                        kind, payload, tb = self._conn.recv()
+                        kind, payload, tb = recv_outcome(self._conn)
                     except (EOFError, OSError):
                         raise self._crashed(label) from None
                     break
