@@ -129,3 +129,13 @@ def test_dask_local_cluster_matches_local_run(season, tmp_path):
     assert [o.status for o in remote] == [o.status for o in local]
     assert frames_by_video(remote) == frames_by_video(local)
     assert (tmp_path / "dask" / "ep2" / "analysis.json").is_file()
+
+
+def test_output_names_are_unique_for_shared_stems():
+    videos = [Path("/s1/ep1.mkv"), Path("/s1/ep1.mp4"), Path("/s2/ep1.mp4"), Path("/s1/ep2.mp4"),
+              Path("/s1/ep3.MP4"), Path("/s1/ep3.mp4")]
+    names = output_names(videos)
+    assert len(set(names.values())) == len(videos)
+    assert names[Path("/s1/ep2.mp4")] == "ep2"
+    assert names[Path("/s1/ep1.mkv")].startswith("ep1-mkv-s1-")
+    assert names[Path("/s2/ep1.mp4")].startswith("ep1-s2-")

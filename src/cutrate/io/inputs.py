@@ -62,17 +62,31 @@ def find_videos(inputs: Iterable[str | os.PathLike]) -> tuple[list[Path], list[t
 
 
 def output_names(videos: list[Path]) -> dict[Path, str]:
-    """Folder name per video: its stem, made unique when stems collide."""
-    stems: dict[str, int] = {}
+    """Folder name per video: its stem, made unique when stems collide.
+
+    A stem shared by files of one folder gets the extension (``ep01-mkv``); one shared
+    across folders gets the folder's name and a hash of its path (``ep01-s2-1a2b3c``).
+    """
+    groups: dict[str, list[Path]] = {}
     for v in videos:
-        stems[v.stem] = stems.get(v.stem, 0) + 1
-    names = {}
-    for v in videos:
-        if stems[v.stem] == 1:
-            names[v] = v.stem
-        else:
-            tag = hashlib.sha1(os.path.realpath(v.parent).encode()).hexdigest()[:6]
-            names[v] = f"{v.stem}-{v.parent.name or 'root'}-{tag}"
+        groups.setdefault(v.stem, []).append(v)
+    names: dict[Path, str] = {}
+    for stem, group in groups.items():
+        for v in group:
+            name = stem
+            if len(group) > 1:
+                if sum(w.parent == v.parent for w in group) > 1:
+                    name += f"-{v.suffix.lstrip('.').lower() or 'file'}"
+                if any(w.parent != v.parent for w in group):
+                    tag = hashlib.sha1(os.path.realpath(v.parent).encode()).hexdigest()[:6]
+                    name += f"-{v.parent.name or 'root'}-{tag}"
+            names[v] = name
+    taken: dict[str, int] = {}
+    for v, name in names.items():  # the last resort: a counter (e.g. trunc.MP4 beside trunc.mp4)
+        n = taken.get(name, 0)
+        taken[name] = n + 1
+        if n:
+            names[v] = f"{name}-{n + 1}"
     return names
 
 
