@@ -195,23 +195,61 @@ WORKERS = {
 
 
 # =========================================================================== runner
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo += [int(c) for c in task.read_text().split()]
+            except OSError:
+                pass
+    return out
+
+
+def _hwm_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 def _run_measured(cmd: list[str], env: dict | None = None) -> dict:
-    """Run ``cmd``; wall seconds, CPU seconds and peak RSS (MB) of that process tree's
-    main process (children that it waited for are included in its CPU, not its RSS)."""
+    """Run ``cmd``; wall seconds, CPU seconds (the process and the children it waited
+    for) and peak RSS (MB) of the largest process of its tree.
+
+    The peak RSS is each process's own high-water mark (``VmHWM`` in /proc), sampled
+    every 20 ms until the process ends: ``ru_maxrss`` from ``wait4`` is no good here,
+    because Linux carries a parent's high-water mark across ``fork`` + ``exec``, so a
+    big benchmark process would make every child look as big."""
+    import threading
+
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     # read pipes in threads so a chatty child cannot block
-    import threading
-
     bufs: dict[str, bytes] = {}
+    hwm: dict[int, int] = {}
+    done = threading.Event()
 
     def pump(name, f):
         bufs[name] = f.read()
 
+    def sample():
+        while not done.wait(0.02):
+            for p in _tree(proc.pid):
+                hwm[p] = max(hwm.get(p, 0), _hwm_kib(p))
+
     threads = [threading.Thread(target=pump, args=(k, f)) for k, f in (("out", proc.stdout), ("err", proc.stderr))]
+    threads.append(threading.Thread(target=sample, daemon=True))
     for t in threads:
         t.start()
     _, status, ru = os.wait4(proc.pid, 0)
+    done.set()
     wall = time.perf_counter() - t0
     for t in threads:
         t.join()
@@ -219,7 +257,7 @@ def _run_measured(cmd: list[str], env: dict | None = None) -> dict:
     return {
         "wall": wall,
         "cpu": ru.ru_utime + ru.ru_stime,
-        "rss_mb": ru.ru_maxrss / 1024.0,  # KiB on Linux
+        "rss_mb": (max(hwm.values()) if any(hwm.values()) else ru.ru_maxrss) / 1024.0,  # KiB on Linux
         "rc": proc.returncode,
         "stdout": bufs.get("out", b"").decode("utf-8", "replace"),
         "stderr": bufs.get("err", b"").decode("utf-8", "replace"),

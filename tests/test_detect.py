@@ -126,3 +126,56 @@ def test_detection_does_not_modify_features():
     before = feats.score.copy()
     detect.transitions(feats)
     np.testing.assert_array_equal(before, feats.score)
+
+
+def test_fade_out_of_a_shot_is_not_a_dissolve():
+    # the picture darkens to a third over 50 frames and the video ends before black
+    shot = Shot(21, disc_speed=0.5)
+    frames = frames_of(shot, 40) + [shot.frame(40 + i) * (1 - 0.66 * (i + 1) / 50) for i in range(50)]
+    assert run(frames) == []
+
+
+def test_cut_to_a_closer_framing_of_the_same_picture_is_found():
+    # wide -> close-up -> wide of one scene: same texture and palette, other framing
+    wide = Shot(22, pan=(0, 0.3))
+
+    def close(i):
+        img = wide.frame(i)
+        h, w = img.shape
+        return np.kron(img[h // 4 : h // 4 + h // 2, w // 4 : w // 4 + w // 2], np.ones((2, 2)))
+
+    frames = frames_of(wide, 30) + [close(30 + i) for i in range(12)] + frames_of(wide, 30, start=42)
+    found = run(frames)
+    assert [t.frame for t in found] == [30, 42]
+    assert {t.kind for t in found} == {"cut"}
+
+
+def test_model_detector_confidence_is_the_model_probability():
+    from cutrate.analysis.detect.model import default_model
+
+    frames, truth = cuts_sequence([30, 2, 3, 4, 6, 20], [1, 2, 3, 4, 5, 6])
+    found = run(frames, detector="cutrate-model")
+    assert [t.frame for t in found] == truth
+    assert all(0.5 <= t.confidence <= 1.0 for t in found)
+    # min_probability is the one knob: above every confidence, no cut is left
+    assert run(frames, detector="cutrate-model", min_probability=1.0) == [] or all(
+        t.confidence == 1.0 for t in found)
+    assert detect.detector_id(DetectSettings(detector="cutrate-model")).startswith(
+        f"cutrate-model-{default_model().version}")
+    assert detect.detector_id(DetectSettings()).startswith("cutrate-rules-")
+
+
+def test_exported_trees_evaluate_like_their_definition():
+    from cutrate.analysis.detect.model import FEATURES, CutModel
+
+    # one tree: feature 0 <= 0.2 -> -1.0 else (feature 1 <= 0.5 -> 0.5 else 2.0)
+    t = {"feature": [0, -1, 1, -1, -1], "threshold": [0.2, 0, 0.5, 0, 0], "left": [1, 0, 3, 0, 0],
+         "right": [2, 0, 4, 0, 0], "value": [0, -1.0, 0, 0.5, 2.0]}
+    m = CutModel.from_dict({"format": "cutrate-cut-model-1", "version": "t", "features": list(FEATURES),
+                            "base": 0.25, "depth": 2, "platt": [1.0, 0.0], "trees": [t]})
+    x = np.zeros((3, len(FEATURES)))
+    x[:, 0] = [0.1, 0.3, 0.3]
+    x[:, 1] = [0.9, 0.4, 0.6]
+    np.testing.assert_allclose(m.raw(x), [-0.75, 0.75, 2.25])
+    np.testing.assert_allclose(m.probability(x), 1 / (1 + np.exp(-np.array([-0.75, 0.75, 2.25]))))
+    np.testing.assert_allclose(CutModel.from_dict(m.to_dict()).raw(x), m.raw(x))

@@ -63,8 +63,8 @@ def main() -> None:
               help="Longest in-shot flash, in frames.")
 @click.option("--no-dissolves", is_flag=True, help="Do not look for dissolves.")
 @click.option("--detector", type=click.Choice(DETECTORS), default=_D.detector, show_default=True,
-              help="Who finds the transitions: cutrate, or PySceneDetect's adaptive or content detector "
-                   "(on the same decoded frames).")
+              help="Who finds the transitions: cutrate, cutrate with its experimental fitted cut model, "
+                   "or PySceneDetect's adaptive or content detector (on the same decoded frames).")
 @click.option("--compare", is_flag=True,
               help="Also run PySceneDetect's detectors, so the report shows how many each finds in the peak window.")
 @click.option("--window", "window_s", type=float, default=_T.window_s, show_default=True,

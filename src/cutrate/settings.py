@@ -23,7 +23,7 @@ from .errors import ParameterError
 from .timespec import parse_span, parse_time
 
 #: Who finds the transitions (``DetectSettings.detector``).
-DETECTORS = ("cutrate", "pyscenedetect-adaptive", "pyscenedetect-content")
+DETECTORS = ("cutrate", "cutrate-model", "pyscenedetect-adaptive", "pyscenedetect-content")
 #: What the pace numbers may count (``TimelineSettings.count``).
 COUNT_CHOICES = ("all", "cuts")
 
@@ -59,12 +59,16 @@ class DetectSettings:
     Attributes
     ----------
     threshold : float
-        Smallest cut score (0..1) that can be a hard cut.
+        The smallest probability (0..1), given by cutrate's fitted model, for a
+        candidate to be reported as a hard cut; a cut's ``confidence`` is that
+        probability.  0.5 reports every cut the model thinks more likely than not;
+        higher trades missed cuts for fewer false ones.
     contrast : float
-        How far a cut's score must rise above the median score of its
-        neighbourhood (0..1).
+        ``cutrate-rules`` only: how far a cut's score must rise above the median
+        score of its neighbourhood (0..1).
     evidence : float
-        Smallest sum of the three signs that tell a cut from motion: how much the
+        ``cutrate-rules`` only:
+        smallest sum of the three signs that tell a cut from motion: how much the
         score stands above both neighbouring frames, how much more frames two apart
         differ across the boundary than beside it, and the change of the colour
         histogram (0..3).
@@ -90,9 +94,14 @@ class DetectSettings:
         Shortest and longest dissolve, in seconds.
     dissolve_fit : float
         Largest relative error of the linear-mix model for a dissolve (0..1).
-    detector : {"cutrate", "pyscenedetect-adaptive", "pyscenedetect-content"}
-        Who finds the transitions: cutrate's detectors, or PySceneDetect's adaptive
-        or content detector (with its defaults) on the same decoded frames.
+    min_probability : float
+        ``cutrate-model`` only: the smallest probability (0..1) the fitted model
+        must give a candidate to report it as a hard cut (its ``confidence``).
+    detector : {"cutrate", "cutrate-model", "pyscenedetect-adaptive", "pyscenedetect-content"}
+        Who finds the transitions: cutrate's detectors, the same with hard cuts
+        decided by a fitted model (experimental, see ``docs/accuracy.md``), or
+        PySceneDetect's adaptive or content detector (with its defaults) on the
+        same decoded frames.
     """
 
     threshold: float = 0.30
@@ -108,13 +117,15 @@ class DetectSettings:
     dissolve_min_s: float = 0.25
     dissolve_max_s: float = 2.5
     dissolve_fit: float = 0.25
-    detector: Literal["cutrate", "pyscenedetect-adaptive", "pyscenedetect-content"] = "cutrate"
+    min_probability: float = 0.5
+    detector: Literal["cutrate", "cutrate-model", "pyscenedetect-adaptive", "pyscenedetect-content"] = "cutrate"
 
     def __post_init__(self) -> None:
         check_range("threshold", self.threshold, 0.0, 1.0)
         check_range("contrast", self.contrast, 0.0, 1.0)
         check_range("evidence", self.evidence, 0.0, 3.0)
         check_range("dissolve_fit", self.dissolve_fit, 0.0, 1.0)
+        check_range("min_probability", self.min_probability, 0.0, 1.0)
         if self.detector not in DETECTORS:
             raise ParameterError(f"detector must be one of {', '.join(DETECTORS)}, got {self.detector!r}",
                                  param="detector")

@@ -16,31 +16,40 @@ How it decides, in this order (each step leaves the frames it took to the next):
    change seen through the mix and is dropped.
 
 Each transition has a ``confidence`` in [0, 1] that grows with its margin over the
-thresholds.  The settings are :class:`~cutrate.settings.DetectSettings`; the
+thresholds.  The detector ``cutrate-model`` (experimental) decides hard cuts with a
+fitted model instead (:mod:`.model`); its cut confidence is the model's calibrated
+probability and ``min_probability`` its one knob.  The settings are :class:`~cutrate.settings.DetectSettings`; the
 detectors' fixed constants are named and documented in their modules.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...settings import DetectSettings
 from ...types import Features, Transition
 from . import cuts, dissolves, fades, pyscenedetect
 from .common import Found, Thumbs
+from .model import FEATURES, CutModel, default_model
 
-__all__ = ["transitions", "detector_id", "DetectSettings"]
+__all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "DetectSettings"]
 
-#: Bumped whenever the detectors' decisions change for the same features and settings.
-RULES_VERSION = 1
+#: Bumped whenever the rules' decisions change for the same features and settings
+#: (2: a shot fading out on its own is no dissolve).
+RULES_VERSION = 2
 
 
 def detector_id(settings: DetectSettings) -> str:
     """A name for the detector that :func:`transitions` runs with ``settings``."""
     if settings.detector in pyscenedetect.PYSCENEDETECT:
         return f"{settings.detector}-{pyscenedetect.version()}"
+    if settings.detector == "cutrate-model":
+        return f"cutrate-model-{default_model().version}-rules-{RULES_VERSION}"
     return f"cutrate-rules-{RULES_VERSION}"
 
 
-def transitions(features: Features, *, settings: DetectSettings | None = None) -> list[Transition]:
+def transitions(features: Features, *, settings: DetectSettings | None = None,
+                model: CutModel | None = None) -> list[Transition]:
     """Find the transitions in a video's features.
 
     Parameters
@@ -49,6 +58,9 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
         Output of :func:`cutrate.analysis.features.compute` (or the cache).
     settings : DetectSettings, optional
         Detection settings; the defaults when omitted.
+    model : CutModel, optional
+        For ``cutrate-model``: the hard-cut model; the one shipped with cutrate when
+        omitted (the training script passes the models of its validation folds).
 
     Returns
     -------
@@ -60,12 +72,11 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
         return []
     if s.detector in pyscenedetect.PYSCENEDETECT:
         return pyscenedetect.transitions(features, s)
-    thumbs = Thumbs(features)
-    found = Found(features)
-    flat = fades.flat_frames(features, s)
-    fades.find(features, s, thumbs, flat, found)
-    found.events[:] = found.taken  # leaders, tails, fades and flashes so far
-    cuts.find(features, s, thumbs, found)
+    thumbs, found, flat = _before_cuts(features, s)
+    if s.detector == "cutrate-model":
+        cuts.find_model(features, s, thumbs, found, model=model)
+    else:
+        cuts.find(features, s, thumbs, found)
     out = found.transitions
     if s.dissolve:
         gradual = dissolves.find(features, s, found.events, flat)
@@ -77,3 +88,25 @@ def transitions(features: Features, *, settings: DetectSettings | None = None) -
     return [
         Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(t.confidence, 4)) for t in out
     ]
+
+
+def _before_cuts(features: Features, s: DetectSettings) -> tuple[Thumbs, Found, np.ndarray]:
+    thumbs = Thumbs(features)
+    found = Found(features)
+    flat = fades.flat_frames(features, s)
+    fades.find(features, s, thumbs, flat, found)
+    found.events[:] = found.taken  # leaders, tails, fades and flashes so far
+    return thumbs, found, flat
+
+
+def cut_examples(features: Features, *, settings: DetectSettings | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The candidates that reach the hard-cut model's decision, and their features
+    (:data:`.model.FEATURES`): what ``benchmarks/train_detector.py`` fits on."""
+    s = settings or DetectSettings()
+    got: list[tuple[int, np.ndarray]] = []
+    if features.n >= 2:
+        thumbs, found, _ = _before_cuts(features, s)
+        cuts.find_model(features, s, thumbs, found, collect=got)
+    frames = np.array([g[0] for g in got], np.int64)
+    x = np.array([g[1] for g in got]) if got else np.zeros((0, len(FEATURES)))
+    return frames, x

@@ -9,6 +9,10 @@ It must also show *evidence* of a boundary (see :func:`evidence`), must not be a
 in-shot flash or occlusion (:mod:`.flashes`), and must not be things moving over a
 still background.  There is no minimum shot length, so shots of two frames are
 found.
+
+:func:`find_model` is the experimental alternative (detector ``cutrate-model``):
+every local peak of the score is a candidate (:func:`.model.candidates`), and a
+fitted model (:mod:`.model`) gives each the probability that it is a cut.
 """
 
 from __future__ import annotations
@@ -18,7 +22,12 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features
 from . import flashes
-from .common import Found, Thumbs, rolling_median_excluding, sigmoid, static_between
+from .common import SAME_PICTURE, Found, Thumbs, rolling_median_excluding, sigmoid, static_between
+from .model import CutModel, candidates as model_candidates, default_model, describe
+
+#: Smallest cut score into and out of a bright flash for the model's flash cuts
+#: (the rules use ``threshold``).
+FLASH_SCORE = 0.30
 
 #: Confidence of a cut: a sigmoid of its smallest margin over the three thresholds,
 #: each in these units, shifted by CUT_MARGIN_SHIFT.
@@ -65,32 +74,86 @@ def candidates(score: np.ndarray, rise: np.ndarray, s: DetectSettings) -> np.nda
     return np.flatnonzero(peak)
 
 
+def find_model(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, *,
+               model: CutModel | None = None, collect: list[tuple[int, np.ndarray]] | None = None) -> None:
+    """Like :func:`find`, with the fitted model's decision: a candidate is a cut when
+    its probability reaches ``min_probability``; the in-shot flashes and occlusions
+    the model rejects are marked as events.
+
+    ``collect``, when given, receives ``(frame, features)`` for every candidate that
+    reached the model's decision, and no cut is added (how the training script
+    gathers its examples).
+    """
+    frames, ctx = model_candidates(features)
+    x = describe(features, frames, ctx)
+    ev = slice(x.shape[1] - len(flashes.EVENT_FEATURES), x.shape[1])
+    judged = []
+    for i, t in enumerate(frames.tolist()):
+        if found.taken[t] or _flash_cut(features, s, thumbs, found, t):
+            continue
+        x[i, ev] = flashes.event_features(features, thumbs, t, s)
+        judged.append(i)
+    if collect is not None:
+        collect.extend((int(frames[i]), x[i].copy()) for i in judged)
+        return
+    p = (model or default_model()).probability(x[judged]) if judged else np.zeros(0)
+    for i, pi in zip(judged, p.tolist()):
+        t = int(frames[i])
+        if found.taken[t]:
+            continue
+        if pi >= s.min_probability:
+            found.add("cut", t, t, t, pi)
+        else:
+            end = flashes.return_after(features, thumbs, t, float(features.score[t]), s)
+            if end is not None:
+                found.events[t : end + 1] = True  # an in-shot event: no dissolve over it
+
+
+def _flash_cut(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int) -> bool:
+    """Whether ``t`` starts a bright flash into a new shot (added to ``found``)."""
+    score = features.score
+    flash_end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
+    if flash_end is None or flash_end >= features.n or score[flash_end] < FLASH_SCORE:
+        return False
+    if thumbs.dis(t - 1, flash_end) < SAME_PICTURE:
+        return False  # back to the same picture: a flash inside the shot
+    conf = sigmoid((min(score[t], score[flash_end]) - FLASH_SCORE) / FLASH_SCORE_UNIT)
+    found.add("flash", flash_end, t, flash_end, conf)
+    return True
+
+
+def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int) -> bool:
+    """Whether the candidate at ``t`` is an in-shot event (marked in ``found``), the
+    end of one, or a flash cut (added to ``found``)."""
+    score = features.score
+    event_end = flashes.return_after(features, thumbs, t, float(score[t]), s)
+    if event_end is not None:
+        found.mark(t, event_end, event=True)
+        return True
+    if flashes.ends_an_event(thumbs, features, t, s):
+        return True
+    flash_end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
+    if flash_end is not None and flash_end < features.n and score[flash_end] >= s.threshold:
+        conf = sigmoid((min(score[t], score[flash_end]) - s.threshold) / FLASH_SCORE_UNIT)
+        found.add("flash", flash_end, t, flash_end, conf)
+        return True
+    return False
+
+
 def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) -> None:
     """Add the hard cuts (and the flash cuts met on the way) to ``found``; mark the
     in-shot flashes and occlusions as events."""
-    n = features.n
     score = features.score.astype(np.float64)
     ctx = rolling_median_excluding(score, max(1, round(s.context_s * features.info.frame_rate)))
     rise = score - ctx
-    for t in candidates(score, rise, s):
-        if found.taken[t]:
+    for t in candidates(score, rise, s).tolist():
+        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t):
             continue
-        event_end = flashes.return_after(features, thumbs, int(t), float(score[t]), s)
-        if event_end is not None:
-            found.mark(int(t), event_end, event=True)
-            continue
-        if flashes.ends_an_event(thumbs, features, int(t), s):
-            continue
-        flash_end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
-        if flash_end is not None and flash_end < n and score[flash_end] >= s.threshold:
-            conf = sigmoid((min(score[t], score[flash_end]) - s.threshold) / FLASH_SCORE_UNIT)
-            found.add("flash", flash_end, int(t), flash_end, conf)
-            continue
-        ev = evidence(features, int(t))
+        ev = evidence(features, t)
         if ev < s.evidence:
             continue
-        if features.color_change[t] < s.moved_color and static_share(features, int(t)) >= s.moved_static:
+        if features.color_change[t] < s.moved_color and static_share(features, t) >= s.moved_static:
             continue  # the same colours nearby and much of the picture unchanged: things moved
         margin = min((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
                      (ev - s.evidence) / EVIDENCE_UNIT)
-        found.add("cut", int(t), int(t), int(t), sigmoid(margin + CUT_MARGIN_SHIFT))
+        found.add("cut", t, t, t, sigmoid(margin + CUT_MARGIN_SHIFT))

@@ -43,6 +43,9 @@ LUMA_SLACK = 6.0
 MIN_CHANGE = 0.30
 CHANGED_BLOCK = 0.2
 CHANGED_SHARE = 0.7
+#: Ends whose thumbnails correlate this well show one picture at two brightnesses:
+#: a shot fading out (or in) on its own, e.g. at the end of a video, not a dissolve.
+SAME_PICTURE_CORR = 0.9
 #: Confidence: the product of sigmoids of the fit margin, the structural change and
 #: the monotony, in these units (WOBBLE_OK is the wobble of a confident dissolve).
 FIT_UNIT = 0.03
@@ -180,6 +183,13 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
     return [(lo, hi, rel) for lo, hi, rel in merged]
 
 
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    x = a.astype(np.float64).ravel() - a.mean()
+    y = b.astype(np.float64).ravel() - b.mean()
+    den = float(np.sqrt((x * x).sum() * (y * y).sum()))
+    return float((x * y).sum() / den) if den > 0 else 0.0
+
+
 def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray) -> list[Transition]:
     """The dissolves of a video, avoiding the frames marked in ``events``."""
     found: list[Transition] = []
@@ -199,6 +209,8 @@ def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.nda
         # over a shot leaves part of it unchanged
         if structural < MIN_CHANGE or np.mean(blocks >= CHANGED_BLOCK) < CHANGED_SHARE:
             continue
+        if _correlation(features.thumb_y[a], features.thumb_y[b]) >= SAME_PICTURE_CORR:
+            continue  # the same picture darker or brighter: a fade within the shot
         conf = (
             sigmoid((s.dissolve_fit - rel) / FIT_UNIT)
             * sigmoid((structural - MIN_CHANGE) / CHANGE_UNIT)

@@ -86,3 +86,43 @@ def flash_end(luma: np.ndarray, t: int, pre: int, max_len: int) -> int | None:
     if luma[k] >= bright:
         return None
     return k
+
+
+#: The numbers :func:`event_features` gives, in order (see :data:`.model.FEATURES`).
+EVENT_FEATURES = ("return_short", "return_long", "return_when", "in_view_first", "ends_event", "flash_lift")
+
+
+def event_features(features: Features, thumbs: Thumbs, t: int, s: DetectSettings) -> tuple[float, ...]:
+    """How much the change at ``t`` looks like an in-shot event rather than a cut.
+
+    ``return_short``: smallest distance from the frame before ``t`` to the frames
+    1..``flash_frames`` after it, over the score at ``t`` (low: the picture came
+    back, a flash); ``return_long``: the same up to ``occlusion_s``, absolute;
+    ``return_when``: seconds until that closest return; ``in_view_first``: the
+    second-best block distance of ``t`` to the frame before (low: part of the scene
+    still in view, something entering); ``ends_event``: smallest distance of ``t``
+    to the frames 2..``flash_frames``+1 before it, over the score (low: ``t`` ends a
+    flash); ``flash_lift``: how much brighter the next frames are than the one
+    before (luma levels).
+    """
+    n = features.n
+    pre = t - 1
+    fps = features.info.frame_rate
+    score_t = max(float(features.score[t]), 1e-3)
+    longest = min(max(s.flash_frames, int(round(s.occlusion_s * fps))), n - 1 - t)
+    if longest >= 1:
+        blocks = thumbs.blocks_after(pre, t, t + longest)
+        back = blocks.mean(1)
+        short = float(back[1 : s.flash_frames + 1].min()) / score_t
+        k = int(np.argmin(back[1:])) + 1
+        long_ = float(back[k])
+        when = k / fps
+        first = float(np.sort(blocks[0])[1])
+    else:
+        short, long_, when = 4.0, 1.0, s.occlusion_s
+        first = float(thumbs.blocks_after(pre, t, t)[0].min()) if t >= 1 else 1.0
+    ends = [thumbs.dis(t - 1 - k, t) for k in range(1, s.flash_frames + 1) if t - 1 - k >= 0]
+    ends_event = (min(ends) / score_t) if ends else 4.0
+    lum = features.luma_mean
+    lift = float(lum[t : min(n, t + s.flash_frames)].max() - lum[pre])
+    return (min(short, 4.0), long_, when, first, min(ends_event, 4.0), lift)
