@@ -190,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     feats, xs, ys, srcs, owner = {}, [], [], [], []
     for vi, v in enumerate(videos):
         f = load_features(v.path, cache_dir=CACHE)
-        feats[vi] = replace(f, stills=None) if hasattr(f, "stills") else f
+        feats[vi] = replace(f, stills=None)  # the pictures are not needed here
         frames, x = cut_examples(f)
         y = label(frames, v.truth)
         keep = y >= 0

@@ -89,7 +89,7 @@ def find_model(features: Features, s: DetectSettings, thumbs: Thumbs, found: Fou
     ev = slice(x.shape[1] - len(flashes.EVENT_FEATURES), x.shape[1])
     judged = []
     for i, t in enumerate(frames.tolist()):
-        if found.taken[t] or _flash_cut(features, s, thumbs, found, t):
+        if found.taken[t] or _flash_cut(features, s, found, t, FLASH_SCORE, thumbs):
             continue
         x[i, ev] = flashes.event_features(features, thumbs, t, s)
         judged.append(i)
@@ -109,16 +109,19 @@ def find_model(features: Features, s: DetectSettings, thumbs: Thumbs, found: Fou
                 found.events[t : end + 1] = True  # an in-shot event: no dissolve over it
 
 
-def _flash_cut(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int) -> bool:
-    """Whether ``t`` starts a bright flash into a new shot (added to ``found``)."""
+def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_score: float,
+               thumbs: Thumbs | None = None) -> bool:
+    """Whether ``t`` starts a bright flash into a new shot, with cut scores of at least
+    ``min_score`` into and out of it (then it is added to ``found``).  With ``thumbs``,
+    a flash that comes back to the picture before it is no flash cut."""
     score = features.score
-    flash_end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
-    if flash_end is None or flash_end >= features.n or score[flash_end] < FLASH_SCORE:
+    end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
+    if end is None or end >= features.n or score[end] < min_score:
         return False
-    if thumbs.dis(t - 1, flash_end) < SAME_PICTURE:
+    if thumbs is not None and thumbs.dis(t - 1, end) < SAME_PICTURE:
         return False  # back to the same picture: a flash inside the shot
-    conf = sigmoid((min(score[t], score[flash_end]) - FLASH_SCORE) / FLASH_SCORE_UNIT)
-    found.add("flash", flash_end, t, flash_end, conf)
+    conf = sigmoid((min(score[t], score[end]) - min_score) / FLASH_SCORE_UNIT)
+    found.add("flash", end, t, end, conf)
     return True
 
 
@@ -132,12 +135,7 @@ def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found
         return True
     if flashes.ends_an_event(thumbs, features, t, s):
         return True
-    flash_end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
-    if flash_end is not None and flash_end < features.n and score[flash_end] >= s.threshold:
-        conf = sigmoid((min(score[t], score[flash_end]) - s.threshold) / FLASH_SCORE_UNIT)
-        found.add("flash", flash_end, t, flash_end, conf)
-        return True
-    return False
+    return _flash_cut(features, s, found, t, s.threshold)
 
 
 def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) -> None:

@@ -62,12 +62,11 @@ def candidates(features: Features) -> tuple[np.ndarray, np.ndarray]:
     score = features.score.astype(np.float64)
     half = max(1, round(CONTEXT_S * features.info.frame_rate))
     ctx = rolling_median_excluding(score, half)
-    n = score.shape[0]
     left = np.concatenate([[-np.inf], score[:-1]])
     right = np.concatenate([score[1:], [-np.inf]])
     peak = (score >= GATE_SCORE) & (score - ctx >= GATE_RISE) & (score >= left) & (score > right)
     peak[:1] = False
-    return np.flatnonzero(peak) if n else np.zeros(0, np.int64), ctx
+    return np.flatnonzero(peak), ctx
 
 
 def describe(features: Features, frames: np.ndarray, ctx: np.ndarray) -> np.ndarray:
