@@ -2,7 +2,8 @@
 
 The shared clips (``../shared/clips``) are hand-annotated; their shots (the frames
 between annotated transitions, two frames trimmed at each end) are material of one
-film each: the same sets, palette and grain.  This script cuts pieces out of those
+film each: the same sets, palette and grain (black holds and leaders are left out:
+a cut to black and back is one ``fade_out_in`` transition, not two cuts).  This script cuts pieces out of those
 shots and splices them against each other, so every splice is a hard cut between
 two shots of the same film (often the same scene: wide and close-up, shot and
 reverse shot), the kind of cut cutrate 0.1 missed.  Pieces are either bursts of
@@ -67,26 +68,48 @@ class Shot:
     clip: str
     first: int
     last: int  # inclusive
+    #: Shots of one group are pages of one graphic (credits pages separated only by
+    #: annotated ``graphic`` swaps): a splice between them is a ``graphic`` row.
+    group: int = 0
 
     @property
     def length(self) -> int:
         return self.last - self.first + 1
 
 
-def shots_of(clip: Path) -> list[Shot]:
-    """The clip's shots: frames between its annotated boundaries, trimmed."""
-    import av
+#: A frame whose mean grey level is below BLACK_LEVEL (0..255) with little spread
+#: is a black hold, not picture: by the annotation convention a cut to black and
+#: back is one ``fade_out_in`` transition, so no piece may contain one.
+BLACK_LEVEL = 24.0
+BLACK_SPREAD = 10.0
 
+
+def is_black(frame: np.ndarray) -> bool:
+    grey = frame.mean(axis=2)
+    return float(grey.mean()) < BLACK_LEVEL and float(grey.std()) < BLACK_SPREAD
+
+
+def shots_of(clip: Path, frames: list[np.ndarray]) -> list[Shot]:
+    """The clip's shots: frames between its annotated boundaries (optional ones such
+    as leaders and end fades too), split at black holds, trimmed."""
     rows = read_truth_tsv(f"{clip}.transitions.tsv")
-    with av.open(str(clip)) as c:
-        n = sum(1 for _ in c.decode(video=0))
-    bounds = sorted((r.start_frame, r.end_frame) for r in rows if r.is_boundary)
-    out, start = [], 0
-    for a, b in [*bounds, (n, n)]:
-        first, last = start + TRIM, a - 1 - TRIM
-        if last - first + 1 >= MIN_SHOT:
-            out.append(Shot(clip.name, first, last))
-        start = b + 1 if b > a else b
+    n = len(frames)
+    bounds = sorted((r.start_frame, r.end_frame, r.kind) for r in rows if r.is_boundary)
+    black = [is_black(f) for f in frames]
+    out, start, group = [], 0, 0
+    for a, b, kind in [*bounds, (n, n, "end")]:
+        run = start
+        for i in range(start, a + 1):
+            if i == a or black[i]:
+                first, last = run + TRIM, i - 1 - TRIM
+                if last - first + 1 >= MIN_SHOT:
+                    out.append(Shot(clip.name, first, last, group))
+                if i < a:
+                    group += 1  # a black hold: what follows is another shot
+                run = i + 1
+        if kind != "graphic":
+            group += 1
+        start = max(start, b + 1 if b > a else b)
     return out
 
 
@@ -143,28 +166,33 @@ def build(out: Path, per_film: int, seed: int, shared: Path = SHARED) -> dict[st
             by_film.setdefault(film, []).append(shared / name)
     sets: dict[str, str] = {}
     for fi, (film, clips) in enumerate(sorted(by_film.items())):
-        shots = [s for c in clips for s in shots_of(c)]
+        decoded = {c.name: frames_of(c) for c in clips}
+        shots = [s for c in clips for s in shots_of(c, decoded[c.name])]
         if len(shots) < 2:
             continue  # one continuous take: nothing to splice (the clip itself is in the shared set)
-        decoded = {c.name: frames_of(c) for c in clips}
         for k in range(per_film):
             rng = np.random.default_rng((seed, fi, k))
             pieces = plan(shots, rng, FRAMES_PER_VIDEO)
             frames, cuts = [], []
-            for shot, first, length in pieces:
+            for i, (shot, first, length) in enumerate(pieces):
                 if frames:
-                    cuts.append(len(frames))
+                    before = pieces[i - 1][0]
+                    same = before.clip == shot.clip and before.group == shot.group
+                    cuts.append((len(frames), "graphic" if same else "cut"))
                 src = decoded[shot.clip]
                 frames.extend(src[min(i, len(src) - 1)] for i in range(first, first + length))
             name = f"{film}-{k + 1}.mp4"
             write(out / name, frames)
             lines = [f"# {name}: same-film splice of {', '.join(sorted({p[0].clip for p in pieces}))} "
-                     f"(benchmarks/splices.py, seed {seed}); every splice is a hard cut",
+                     f"(benchmarks/splices.py, seed {seed}); every splice is a hard cut, or an "
+                     "optional graphic swap between two pages of one graphic",
                      "type\tstart_frame\tend_frame\tstart_time\tend_time\tnote"]
-            lines += [f"cut\t{c}\t{c}\t{c / FPS:.3f}\t{c / FPS:.3f}\t" for c in cuts]
+            lines += [f"{kind}\t{c}\t{c}\t{c / FPS:.3f}\t{c / FPS:.3f}\t" for c, kind in cuts]
             (out / f"{name}.transitions.tsv").write_text("\n".join(lines) + "\n")
             sets[name] = film
-            print(f"{name}: {len(frames)} frames, {len(cuts)} cuts, from {len(shots)} shots", file=sys.stderr)
+            n_cuts = sum(kind == "cut" for _, kind in cuts)
+            print(f"{name}: {len(frames)} frames, {n_cuts} cuts, {len(cuts) - n_cuts} graphic swaps, "
+                  f"from {len(shots)} shots", file=sys.stderr)
     (out / "sets.json").write_text(json.dumps(sets, indent=1, sort_keys=True))
     return sets
 

@@ -179,3 +179,40 @@ def test_exported_trees_evaluate_like_their_definition():
     np.testing.assert_allclose(m.raw(x), [-0.75, 0.75, 2.25])
     np.testing.assert_allclose(m.probability(x), 1 / (1 + np.exp(-np.array([-0.75, 0.75, 2.25]))))
     np.testing.assert_allclose(CutModel.from_dict(m.to_dict()).raw(x), m.raw(x))
+
+
+def test_insert_in_a_pillarboxed_video_is_two_cuts():
+    # A - B (6 frames) - A with black bars at both sides: the bars stay the same in
+    # every shot and must not make the insert look like something passing the lens
+    a, b = Shot(23), Shot(24)
+
+    def boxed(img):
+        img = img.copy()
+        bar = img.shape[1] // 5
+        img[:, :bar] = 0
+        img[:, -bar:] = 0
+        return img
+
+    frames = [boxed(f) for f in frames_of(a, 30) + frames_of(b, 6) + frames_of(a, 30, start=36)]
+    found = run(frames)
+    assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 36)]
+    # the bars are not "unchanged picture": two shots share none of it
+    from cutrate.analysis.detect.common import Thumbs, static_between
+
+    feats = from_arrays(to_uint8(frames), fps=24.0)
+    assert static_between(feats.thumb_y[29], feats.thumb_y[30]) >= 0.25  # bars counted
+    assert Thumbs(feats).static(29, 30) < 0.1
+
+
+def test_active_area_leaves_out_letterbox_bars_only():
+    from cutrate.analysis.detect.common import active_area
+
+    rng = np.random.default_rng(0)
+    thumbs = rng.integers(40, 200, size=(50, 18, 32)).astype(np.uint8)
+    rows, cols = active_area(thumbs)
+    assert thumbs[:, rows, cols].shape == (50, 18, 32)
+    thumbs[:, :3] = 16
+    thumbs[:, -3:] = 16
+    thumbs[::2, 8, 4] = 10  # dark details inside the picture stay
+    rows, cols = active_area(thumbs)
+    assert (rows, thumbs[:, :, cols].shape[2]) == (slice(3, 15), 32)

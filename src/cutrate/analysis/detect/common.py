@@ -27,6 +27,29 @@ MOVED_ACROSS_EVENT = 0.5
 #: below which a block did not change, for the static share of a picture.
 STATIC_GRID = (6, 8)
 STATIC_LEVEL = 3.0
+#: Thumbnail rows and columns at the edges that stay darker than BORDER_LEVEL
+#: (0..255) in all but BORDER_SHARE of the frames are letterbox or pillarbox bars:
+#: the same in every shot, so frame comparisons leave them out.
+BORDER_LEVEL = 24.0
+BORDER_SHARE = 0.02
+
+
+def active_area(thumb_y: np.ndarray) -> tuple[slice, slice]:
+    """Rows and columns of the thumbnails inside any letterbox or pillarbox bars
+    (the whole thumbnail when there are none; never less than half of it)."""
+    if thumb_y.shape[0] == 0:
+        return slice(None), slice(None)
+    step = max(1, thumb_y.shape[0] // 500)
+    sample = thumb_y[::step]
+    lit = np.quantile(sample, 1.0 - BORDER_SHARE, axis=0) >= BORDER_LEVEL  # (h, w)
+
+    def span(used: np.ndarray) -> slice:
+        idx = np.flatnonzero(used)
+        if idx.size == 0 or idx[-1] - idx[0] + 1 < used.size // 2:
+            return slice(None)
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+
+    return span(lit.any(axis=1)), span(lit.any(axis=0))
 
 
 def rolling_median_excluding(x: np.ndarray, half: int) -> np.ndarray:
@@ -71,10 +94,13 @@ def static_between(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class Thumbs:
-    """Thumbnail access with a pairwise dissimilarity for frames far apart."""
+    """Thumbnail access with a pairwise dissimilarity for frames far apart, on the
+    active picture (inside letterbox or pillarbox bars, see :func:`active_area`)."""
 
     def __init__(self, feats: Features) -> None:
-        self.y = feats.thumb_y
+        rows, cols = active_area(feats.thumb_y)
+        self.area = (rows, cols)
+        self.y = feats.thumb_y[:, rows, cols]
         self.uv = feats.thumb_uv
         self.n = feats.n
 
@@ -89,11 +115,16 @@ class Thumbs:
         colours found nearby and part of the picture unchanged."""
         hist = block_histograms(*self._yuv([i, j]))
         cc = float(color_change(hist[1:], hist[:1])[0])
-        return cc < MOVED_ACROSS_EVENT * s.moved_color and static_between(self.y[i], self.y[j]) >= s.moved_static
+        return cc < MOVED_ACROSS_EVENT * s.moved_color and self.static(i, j) >= s.moved_static
+
+    def static(self, i: int, j: int) -> float:
+        """:func:`static_between` frames ``i`` and ``j``."""
+        return static_between(self.y[i], self.y[j])
 
     def _yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         y = self.y[idx]
-        uv = self.uv[idx].repeat(2, axis=2).repeat(2, axis=3)[:, :, : y.shape[1], : y.shape[2]]
+        rows, cols = self.area
+        uv = self.uv[idx].repeat(2, axis=2).repeat(2, axis=3)[:, :, rows, cols][:, :, : y.shape[1], : y.shape[2]]
         return y, uv[:, 0], uv[:, 1]
 
     def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:

@@ -22,7 +22,7 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features
 from . import flashes
-from .common import SAME_PICTURE, Found, Thumbs, rolling_median_excluding, sigmoid, static_between
+from .common import SAME_PICTURE, Found, Thumbs, rolling_median_excluding, sigmoid
 from .model import CutModel, candidates as model_candidates, default_model, describe
 
 #: Smallest cut score into and out of a bright flash for the model's flash cuts
@@ -57,9 +57,9 @@ def evidence(features: Features, t: int) -> float:
     return float(max(spike, 0.0) + max(cross - within, 0.0) + features.hist_diff[t])
 
 
-def static_share(features: Features, t: int) -> float:
+def static_share(thumbs: Thumbs, t: int) -> float:
     """Share of the picture that did not change from frame t-1 to t."""
-    return static_between(features.thumb_y[t - 1], features.thumb_y[t])
+    return thumbs.static(t - 1, t)
 
 
 def candidates(score: np.ndarray, rise: np.ndarray, s: DetectSettings) -> np.ndarray:
@@ -150,7 +150,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         ev = evidence(features, t)
         if ev < s.evidence:
             continue
-        if features.color_change[t] < s.moved_color and static_share(features, t) >= s.moved_static:
+        if features.color_change[t] < s.moved_color and static_share(thumbs, t) >= s.moved_static:
             continue  # the same colours nearby and much of the picture unchanged: things moved
         margin = min((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
                      (ev - s.evidence) / EVIDENCE_UNIT)
