@@ -35,8 +35,9 @@ from .model import FEATURES, CutModel, default_model
 __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "DetectSettings"]
 
 #: Bumped whenever the rules' decisions change for the same features and settings
-#: (2: a shot fading out on its own is no dissolve).
-RULES_VERSION = 2
+#: (2: a shot fading out on its own is no dissolve; 3: frames are compared inside
+#: letterbox and pillarbox bars).
+RULES_VERSION = 3
 
 
 def detector_id(settings: DetectSettings) -> str:
