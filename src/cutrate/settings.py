@@ -59,15 +59,15 @@ class DetectSettings:
     Attributes
     ----------
     threshold : float
-        The smallest probability (0..1), given by cutrate's fitted model, for a
-        candidate to be reported as a hard cut; a cut's ``confidence`` is that
-        probability.  0.5 reports every cut the model thinks more likely than not;
-        higher trades missed cuts for fewer false ones.
+        The smallest change score (0..1, the structural change from the previous
+        frame) of a hard cut; also the smallest score into and out of a flash cut.
+        Cuts between two shots of one scene (same set and palette, other framing)
+        score 0.2-0.3, so the default is 0.2; the other signs below keep motion out.
     contrast : float
-        ``cutrate-rules`` only: how far a cut's score must rise above the median
+        ``cutrate`` rules only: how far a cut's score must rise above the median
         score of its neighbourhood (0..1).
     evidence : float
-        ``cutrate-rules`` only:
+        ``cutrate`` rules only:
         smallest sum of the three signs that tell a cut from motion: how much the
         score stands above both neighbouring frames, how much more frames two apart
         differ across the boundary than beside it, and the change of the colour
@@ -104,9 +104,9 @@ class DetectSettings:
         same decoded frames.
     """
 
-    threshold: float = 0.30
-    contrast: float = 0.20
-    evidence: float = 0.50
+    threshold: float = 0.20
+    contrast: float = 0.15
+    evidence: float = 0.45
     moved_color: float = 0.10
     moved_static: float = 0.35
     context_s: float = 0.25
