@@ -216,3 +216,20 @@ def test_active_area_leaves_out_letterbox_bars_only():
     thumbs[::2, 8, 4] = 10  # dark details inside the picture stay
     rows, cols = active_area(thumbs)
     assert (rows, thumbs[:, :, cols].shape[2]) == (slice(3, 15), 32)
+
+
+def test_dark_shape_passing_the_lens_of_a_moving_shot_is_no_cut():
+    # a dark ellipse enters at one side, covers most of the picture and leaves at the
+    # other over 8 frames while the scene pans: the change at entry is smaller than
+    # the largest one, and the picture after it has moved on
+    import cv2
+
+    shot = Shot(25, pan=(0.3, 0.6), disc_speed=2.0)
+    frames = frames_of(shot, 40)
+    for k in range(8):
+        img = frames[20 + k].copy()
+        h, w = img.shape
+        cx = w * (-0.05 + 1.1 * (k + 0.5) / 8)
+        cv2.ellipse(img, (round(cx), h // 2), (round(0.45 * w), round(0.8 * h)), 10, 0, 360, 25.0, -1)
+        frames[20 + k] = img
+    assert [t for t in run(frames) if t.kind == "cut"] == []

@@ -19,8 +19,11 @@ from .common import SAME_PICTURE, Thumbs
 #: SAME_PICTURE and below this share of the event's own cut score.
 RETURN_SHARE = 0.5
 #: During an occlusion, a block this close to the pre-event frame (structural
-#: distance) shows the scene still in view.
+#: distance) shows the scene still in view; on the event's last frame, a block as
+#: close as IN_VIEW_SHARE times the returned frame's distance does too (the scene
+#: moved on meanwhile).
 IN_VIEW = 0.15
+IN_VIEW_SHARE = 1.25
 #: A flash is brighter than the frame before it by FLASH_RISE luma levels and at
 #: least FLASH_LUMA bright (0..255).
 FLASH_RISE = 40.0
@@ -43,15 +46,20 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     # blocks of the frame before the event against every frame after it
     blocks = thumbs.blocks_after(pre, t, t + longest)
     back = blocks.mean(1)
-    kept = np.sort(blocks, axis=1)[:, 1] < IN_VIEW  # part of the scene still in view
+    in_view = np.sort(blocks, axis=1)[:, 1]  # how clearly part of the scene stays in view
+    # how far the picture has gone: a shape entering the lens starts with a small
+    # change and covers more, so the return is judged against the largest departure
+    away = np.maximum.accumulate(np.maximum(back, score_t))
     for length in range(1, longest + 1):
-        returned = back[length] < min(SAME_PICTURE, RETURN_SHARE * score_t) or thumbs.moved_only(pre, t + length, s)
+        returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
+                    or thumbs.moved_only(pre, t + length, s))
         if not returned:
             continue
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
-        # (an insert shot, A-B-A, shows none of it)
-        if length <= s.flash_frames or (kept[0] and kept[length - 1]):
+        # (an insert shot, A-B-A, shows none of it on its first frame)
+        seen = max(IN_VIEW, IN_VIEW_SHARE * float(back[length]))
+        if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen):
             return t + length
         return None
     return None
