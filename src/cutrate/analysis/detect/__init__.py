@@ -36,7 +36,8 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "DetectSett
 
 #: Bumped whenever the rules' decisions change for the same features and settings
 #: (2: a shot fading out on its own is no dissolve; 3: frames are compared inside
-#: letterbox and pillarbox bars, and the defaults find cuts within one scene).
+#: letterbox and pillarbox bars, the defaults find cuts within one scene, and
+#: occlusions are judged against their largest departure).
 RULES_VERSION = 3
 
 
