@@ -3,10 +3,10 @@
 The shared clips (``../shared/clips``) are hand-annotated; their shots (the frames
 between annotated transitions, two frames trimmed at each end) are material of one
 film each: the same sets, palette and grain (black holds and leaders are left out:
-a cut to black and back is one ``fade_out_in`` transition, not two cuts).  This script cuts pieces out of those
-shots and splices them against each other, so every splice is a hard cut between
-two shots of the same film (often the same scene: wide and close-up, shot and
-reverse shot), the kind of cut cutrate 0.1 missed.  Pieces are either bursts of
+a cut to black and back is one ``fade_out_in`` transition, not two cuts).  This
+script cuts pieces out of those shots and splices them against each other, so every
+splice is a hard cut between two shots of the same film (often the same scene: wide
+and close-up, shot and reverse shot), the kind of cut cutrate 0.1 missed.  Pieces are either bursts of
 2-16 frames or ordinary shots of 0.5-3 s, and with probability 0.35 a piece goes
 back to the shot two pieces earlier (shot/reverse-shot).  Everything that happens
 inside the original shots (muzzle flashes, pans, zooms, shake, animation on twos,
