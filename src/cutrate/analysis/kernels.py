@@ -66,23 +66,31 @@ def block_histograms(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     return np.bincount(flat, minlength=n * nb).reshape(n, by * bx, _CBINS**3).astype(np.float32)
 
 
-def _neighbourhoods(h: np.ndarray) -> np.ndarray:
-    """Sum of each block's histogram with its 3x3 neighbours (clamped at edges)."""
+def neighbourhoods(h: np.ndarray) -> np.ndarray:
+    """Sum of each block's histogram (from :func:`block_histograms`) with its 3x3
+    neighbours (clamped at edges)."""
     by, bx = _GRID
     g = h.reshape(h.shape[0], by, bx, -1)
-    pad = np.pad(g, ((0, 0), (1, 1), (1, 1), (0, 0)))
-    out = sum(pad[:, dy : dy + by, dx : dx + bx] for dy in range(3) for dx in range(3))
+    rows = g.copy()  # counts are whole numbers: the sums are exact in any order
+    rows[:, 1:] += g[:, :-1]
+    rows[:, :-1] += g[:, 1:]
+    out = rows.copy()
+    out[:, :, 1:] += rows[:, :, :-1]
+    out[:, :, :-1] += rows[:, :, 1:]
     return out.reshape(h.shape)
 
 
-def color_change(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def color_change(a: np.ndarray, b: np.ndarray, *, na: np.ndarray | None = None,
+                 nb: np.ndarray | None = None) -> np.ndarray:
     """Share of colour in each block of ``a`` missing from the block's neighbourhood in
     ``b``, and the reverse, averaged over blocks: shape ``(n,)`` in [0, 1].
 
     ``a`` and ``b`` come from :func:`block_histograms`.  Motion, even several blocks'
     worth over a few frames, keeps colours in the neighbourhood; new content does not.
+    ``na`` and ``nb``, when given, are :func:`neighbourhoods` of ``a`` and ``b``.
     """
-    na, nb_ = _neighbourhoods(a), _neighbourhoods(b)
+    na = neighbourhoods(a) if na is None else na
+    nb_ = neighbourhoods(b) if nb is None else nb
     size = np.maximum(a.sum(-1), 1.0)
     fwd = 1.0 - np.minimum(a, nb_).sum(-1) / size
     bwd = 1.0 - np.minimum(b, na).sum(-1) / np.maximum(b.sum(-1), 1.0)
@@ -167,17 +175,32 @@ def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int]
     am = ab.mean(-1)
     ab = ab - am[..., None]
     asd = np.sqrt((ab * ab).mean(-1))
+    offsets = [(dy, dx) for dy in range(-my, my + 1) for dx in range(-mx, mx + 1)]
+    if n <= _FEW:
+        # few frames (the detectors' pair checks): all shifts in one step, the same
+        # arithmetic element by element as the loop below
+        bb = np.stack([blocks(b[:, my + dy : my + dy + core_h, mx + dx : mx + dx + core_w]) for dy, dx in offsets])
+        return _block_distance(ab, am, asd, bb).min(axis=0)
     best = None
-    for dy in range(-my, my + 1):
-        for dx in range(-mx, mx + 1):
-            bb = blocks(b[:, my + dy : my + dy + core_h, mx + dx : mx + dx + core_w])
-            bm = bb.mean(-1)
-            bb = bb - bm[..., None]
-            bsd = np.sqrt((bb * bb).mean(-1))
-            corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
-            texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
-            dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
-            dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
-            d = texture * np.maximum(np.clip(1.0 - corr, 0.0, 1.0), 0.5 * dmean) + (1.0 - texture) * np.maximum(dmean, dstd)
-            best = d if best is None else np.minimum(best, d)
+    for dy, dx in offsets:
+        bb = blocks(b[:, my + dy : my + dy + core_h, mx + dx : mx + dx + core_w])
+        d = _block_distance(ab, am, asd, bb)
+        best = d if best is None else np.minimum(best, d)
     return best
+
+
+#: Up to this many frame pairs, :func:`block_dissimilarities` stacks all shifts.
+_FEW = 32
+
+
+def _block_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray, bb: np.ndarray) -> np.ndarray:
+    """Per-block distance of centred blocks ``ab`` (means ``am``, deviations ``asd``)
+    to blocks ``bb`` (any leading shape that broadcasts)."""
+    bm = bb.mean(-1)
+    bb = bb - bm[..., None]
+    bsd = np.sqrt((bb * bb).mean(-1))
+    corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
+    texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
+    dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
+    dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
+    return texture * np.maximum(np.clip(1.0 - corr, 0.0, 1.0), 0.5 * dmean) + (1.0 - texture) * np.maximum(dmean, dstd)

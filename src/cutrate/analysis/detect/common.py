@@ -12,7 +12,7 @@ import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features, Transition, TransitionKind
-from ..kernels import block_dissimilarities, block_dissimilarity, block_histograms, color_change
+from ..kernels import block_dissimilarities, block_dissimilarity, block_histograms, color_change, neighbourhoods
 
 #: Blocks (rows, columns) and largest shift (x, y) in pixels for thumbnail comparisons.
 THUMB_GRID = (3, 4)
@@ -95,7 +95,13 @@ def static_between(a: np.ndarray, b: np.ndarray) -> float:
 
 class Thumbs:
     """Thumbnail access with a pairwise dissimilarity for frames far apart, on the
-    active picture (inside letterbox or pillarbox bars, see :func:`active_area`)."""
+    active picture (inside letterbox or pillarbox bars, see :func:`active_area`).
+
+    The detectors ask about the same frames and pairs many times (a candidate's
+    return check, the end of the event before it, the flash cut test), so pair
+    results and each frame's colour histograms are remembered: each is computed
+    once, with the same functions, so remembering never changes a decision.
+    """
 
     def __init__(self, feats: Features) -> None:
         rows, cols = active_area(feats.thumb_y)
@@ -103,23 +109,63 @@ class Thumbs:
         self.y = feats.thumb_y[:, rows, cols]
         self.uv = feats.thumb_uv
         self.n = feats.n
+        self._dis: dict[tuple[int, int], float] = {}
+        self._static: dict[tuple[int, int], float] = {}
+        self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def dis(self, i: int, j: int) -> float:
         """Structural dissimilarity of frames ``i`` and ``j`` (0..1)."""
-        a = self.y[i][None].astype(np.float32)
-        b = self.y[j][None].astype(np.float32)
-        return float(block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)[0])
+        key = (i, j)
+        d = self._dis.get(key)
+        if d is None:
+            a = self.y[i][None].astype(np.float32)
+            b = self.y[j][None].astype(np.float32)
+            d = self._dis[key] = float(block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)[0])
+        return d
+
+    def dis_many(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """:meth:`dis` of each pair, those not yet known computed in one batch."""
+        todo = [p for p in dict.fromkeys(pairs) if p not in self._dis]
+        if todo:
+            a = self.y[[i for i, _ in todo]].astype(np.float32)
+            b = self.y[[j for _, j in todo]].astype(np.float32)
+            for p, d in zip(todo, block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS).tolist()):
+                self._dis[p] = d
+        return [self._dis[p] for p in pairs]
 
     def moved_only(self, i: int, j: int, s: DetectSettings) -> bool:
         """Whether frame j shows the same scene as frame i with things moved: all its
         colours found nearby and part of the picture unchanged."""
-        hist = block_histograms(*self._yuv([i, j]))
-        cc = float(color_change(hist[1:], hist[:1])[0])
-        return cc < MOVED_ACROSS_EVENT * s.moved_color and self.static(i, j) >= s.moved_static
+        return self.color_change(i, j) < MOVED_ACROSS_EVENT * s.moved_color and self.static(i, j) >= s.moved_static
+
+    def color_change(self, i: int, j: int) -> float:
+        """:func:`~cutrate.analysis.kernels.color_change` of frame ``j`` against ``i``."""
+        (hi, ni), (hj, nj) = self._histograms(i), self._histograms(j)
+        return float(color_change(hj, hi, na=nj, nb=ni)[0])
 
     def static(self, i: int, j: int) -> float:
         """:func:`static_between` frames ``i`` and ``j``."""
-        return static_between(self.y[i], self.y[j])
+        key = (i, j)
+        v = self._static.get(key)
+        if v is None:
+            v = self._static[key] = static_between(self.y[i], self.y[j])
+        return v
+
+    def prefetch(self, frames: range) -> None:
+        """Compute the colour histograms of ``frames`` in one batch (before many
+        :meth:`moved_only` questions about them)."""
+        todo = [i for i in frames if i not in self._hist]
+        if todo:
+            h = block_histograms(*self._yuv(todo))
+            nh = neighbourhoods(h)
+            for k, i in enumerate(todo):
+                self._hist[i] = (h[k : k + 1], nh[k : k + 1])
+
+    def _histograms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Frame ``i``'s block histograms and their neighbourhood sums, shape (1, 12, 64)."""
+        if i not in self._hist:
+            self.prefetch(range(i, i + 1))
+        return self._hist[i]
 
     def _yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         y = self.y[idx]

@@ -62,31 +62,60 @@ def thumb_vectors(features: Features, idx: np.ndarray) -> np.ndarray:
     ).astype(np.float32)
 
 
+#: Thumbnail vectors are cut into groups of this many values; a group's mean bounds
+#: the mix error from below cheaply (see :func:`mix_fit`).
+GROUP = 4
+
+
 class _Window:
-    """Thumbnail vectors of frames ``base ..`` as float, indexed by frame number."""
+    """Thumbnail vectors of frames ``base ..`` as float, indexed by frame number,
+    with the mean of each :data:`GROUP` of values."""
 
     def __init__(self, x: np.ndarray, base: int) -> None:
         self.x = x
         self.base = base
+        m, d = x.shape
+        self.groups = x[:, : d - d % GROUP].reshape(m, -1, GROUP).mean(-1)
 
     def __getitem__(self, idx: np.ndarray) -> np.ndarray:
         return self.x[idx - self.base]
+
+    def contrast(self, h: int) -> np.ndarray:
+        """Mean absolute difference of frames ``f - h`` and ``f + h`` for every frame
+        ``f`` from ``base + h`` on."""
+        return np.abs(self.x[2 * h :] - self.x[: self.x.shape[0] - 2 * h]).mean(1)
+
+
+def _bound(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> np.ndarray:
+    """A lower bound of the mean absolute mix residuals of :func:`mix_fit`, from group
+    means: the mean of absolute values is at least the absolute value of the mean,
+    group by group."""
+    a, b = g[c - h], g[c + h]
+    mid = np.abs(g[c] - 0.5 * (a + b)).mean(1)
+    q1 = np.abs(g[c - q] - ((1 - wq) * a + wq * b)).mean(1)
+    q3 = np.abs(g[c + q] - (wq * a + (1 - wq) * b)).mean(1)
+    return (mid + q1 + q3) / 3.0
 
 
 def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
     """For windows ``c - h .. c + h``: how far apart their ends are (mean absolute
     difference, 0..255) and the relative error of the linear-mix model at the
     middle and quarter frames (0 = a perfect dissolve; inf where the ends are too
-    alike to tell)."""
+    alike to tell, and where the error is sure to exceed ``fit`` by more than
+    NEAR_FIT)."""
     q = max(1, h // 2)
     wq = 0.5 - q / (2 * h)
-    a, b = win[c - h], win[c + h]
-    dab = np.abs(a - b).mean(1)
+    dab = win.contrast(h)[c - h - win.base]
     rel = np.full(c.shape[0], np.inf)
     far = np.flatnonzero(dab >= MIN_END_CONTRAST)
+    if far.size:
+        # the exact error only where its bound leaves it in reach (with a margin
+        # for rounding): most windows are pans, cuts or motion, far from a mix
+        bound = _bound(win.groups, c[far] - win.base, h, q, wq) / dab[far]
+        far = far[bound <= (fit + NEAR_FIT) * (1 + 1e-4) + 1e-6]
     if far.size == 0:
         return dab, rel
-    a, b, cf = a[far], b[far], c[far]
+    a, b, cf = win[c[far] - h], win[c[far] + h], c[far]
     r_mid = np.abs(win[cf] - 0.5 * (a + b))
     r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
     r_q3 = np.abs(win[cf + q] - (wq * a + (1 - wq) * b))
@@ -145,6 +174,8 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, HALF_LENGTHS)})
     cands: list[tuple[float, int, int, float]] = []  # (fit error, centre, half, strength)
     cum_taken = np.concatenate([[0], np.cumsum(taken)])
+    # a window with a cut-sized step inside is never taken (see below): skip it now
+    cum_step = np.concatenate([[0], np.cumsum(features.score >= MAX_STEP)])
     hmax_used = max(halves)
     for c0 in range(0, n, CHUNK):
         lo_x, hi_x = max(0, c0 - hmax_used), min(n, c0 + CHUNK + hmax_used)
@@ -153,7 +184,8 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
             c = np.arange(max(c0, h), min(c0 + CHUNK, n - h))
             if c.size == 0:
                 continue
-            c = c[~flat[c - h] & ~flat[c + h] & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)]
+            c = c[~flat[c - h] & ~flat[c + h] & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)
+                  & ((cum_step[c + h + 1] - cum_step[c - h + 1]) == 0)]
             if c.size == 0:
                 continue
             dab, rel = mix_fit(window, c, h, s.dissolve_fit)
