@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
-from ..report.writers import Writer
+from ..report.writers import Writer, warm_up
 from .executors import DaskExecutor, LocalExecutor
 from .jobs import Job, Outcome, analyse_job, up_to_date, write_outputs
 
@@ -90,6 +90,8 @@ def run(
     if scheduler is None and (workers <= 1 or len(todo) <= 1):
         # one video's outputs are written while the next one decodes
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cutrate-write") as writer:
+            if todo and writers:
+                writer.submit(warm_up, writers)  # imports and font caches while the first video decodes
             pending = []
             for i in todo:
                 cb = progress(jobs[i]) if progress else None
@@ -106,6 +108,10 @@ def run(
     else:
         ex = DaskExecutor(scheduler)
     futures: dict[Any, int] = {}
+    warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cutrate-warm")
+    if writers:
+        warming.submit(warm_up, writers)
+    warming.shutdown(wait=False)
     try:
         for i in sorted(todo, key=lambda k: -_size(jobs[k].path)):  # longest first: the batch ends sooner
             futures[ex.submit(jobs[i])] = i

@@ -17,8 +17,21 @@ from ..analysis.pipeline import Result
 from ..io import tables
 from ..io.results import write_document
 
-#: A writer of one result's files into a folder.
+#: A writer of one result's files into a folder.  A writer may have a ``warm()``
+#: attribute: imports and caches it needs, which a batch runs while the first video
+#: decodes (see :func:`warm_up`).
 Writer = Callable[[Result, Path], Any]
+
+
+def warm_up(writers: list[Writer]) -> None:
+    """Run each writer's ``warm()`` (never raises: a failure shows when writing)."""
+    for w in writers:
+        warm = getattr(w, "warm", None)
+        if warm is not None:
+            try:
+                warm()
+            except Exception:  # noqa: BLE001 - only a head start; writing reports real errors
+                pass
 
 
 def write_json(result: Result, folder: str | os.PathLike) -> Path:
@@ -79,6 +92,21 @@ def _visuals_writer(plots: bool, html: bool, thumbnails: bool, svg: bool) -> Wri
             written.append(write_html(result, folder, thumbnails=thumbnails, plots=pngs))
         return written
 
+    def warm() -> None:
+        """Import the plotting and page code and draw a tiny figure (fonts, caches):
+        done while the first video decodes, it is off the critical path."""
+        from . import figures, html, sheets  # noqa: F401
+        from .figures import Figure, figure_bytes
+
+        fig = Figure(figsize=(1.5, 1.0), layout="constrained")
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("cutrate")
+        figure_bytes(fig, "png", dpi=40)
+        if thumbnails or plots:
+            from PIL import Image, ImageDraw, ImageFont  # noqa: F401
+
+    write_visuals.warm = warm  # type: ignore[attr-defined]
     return write_visuals
 
 
@@ -88,6 +116,15 @@ def _exports_writer(start_timecode: str | None) -> Writer:
 
         return write(result, folder, start_timecode=start_timecode)
 
+    def warm() -> None:
+        from . import exports  # noqa: F401
+
+        try:
+            import opentimelineio  # noqa: F401
+        except ImportError:
+            pass
+
+    write_exports.warm = warm  # type: ignore[attr-defined]
     return write_exports
 
 
