@@ -2,8 +2,8 @@
 
 A speed-up of the detectors must not change a single transition.  This script
 records, for every video given and every one of a grid of detection settings, the
-transitions ``cutrate.detect_transitions`` finds (kind, frames and the exact
-confidence), and later compares a new run against that record::
+transitions the detectors find (kind, frames and the exact raw confidence, before
+its calibration), and later compares a new run against that record::
 
     python benchmarks/same_detection.py record /tmp/same.json sample_clips ../shared/clips /tmp/cutrate-heldout
     # ... change the detectors ...
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import cutrate
+from cutrate.analysis.detect import IDENTITY, transitions
 from cutrate.io.inputs import VIDEO_EXTENSIONS
 
 #: Detection settings tried on every video: the defaults and one step either side
@@ -63,7 +64,7 @@ def detect_all(videos: list[str], cache_dir: str) -> tuple[dict[str, list], floa
         for i, kw in enumerate(GRID):
             settings = cutrate.DetectSettings(**kw)
             t0 = time.perf_counter()
-            trans = cutrate.detect_transitions(feats, settings=settings)
+            trans = transitions(feats, settings=settings, calibration=IDENTITY)  # decisions and raw confidences
             spent += time.perf_counter() - t0
             found[f"{v}|{i}"] = [[t.kind, t.frame, t.start_frame, t.end_frame, repr(float(t.confidence))] for t in trans]
     return found, spent

@@ -233,3 +233,24 @@ def test_dark_shape_passing_the_lens_of_a_moving_shot_is_no_cut():
         cv2.ellipse(img, (round(cx), h // 2), (round(0.45 * w), round(0.8 * h)), 10, 0, 360, 25.0, -1)
         frames[20 + k] = img
     assert [t for t in run(frames) if t.kind == "cut"] == []
+
+
+def test_calibration_changes_only_the_confidence_and_keeps_its_order():
+    from cutrate.analysis.detect.confidence import IDENTITY, Calibration
+
+    frames, truth = cuts_sequence([30, 2, 3, 4, 6, 20], [1, 2, 3, 4, 5, 6])
+    feats = from_arrays(to_uint8(frames), fps=24.0)
+    raw = detect.transitions(feats, calibration=IDENTITY)
+    lifted = detect.transitions(feats, calibration=Calibration({"cut": (0.5, 2.0)}, "test"))
+    assert [(t.kind, t.frame, t.start_frame, t.end_frame) for t in raw] == \
+        [(t.kind, t.frame, t.start_frame, t.end_frame) for t in lifted]
+    cal = Calibration({"cut": (0.5, 2.0)}, "test")
+    for r, c in zip(raw, lifted):
+        assert c.confidence == pytest.approx(cal("cut", r.confidence), abs=1e-3)  # raw is rounded to 4 places
+    # monotone, bounded, and a kind without a scaling keeps its raw confidence
+    xs = [cal("cut", x) for x in (0.0, 0.1, 0.5, 0.9, 1.0)]
+    assert xs == sorted(xs) and all(0.0 < x < 1.0 for x in xs)
+    assert cal("dissolve", 0.37) == 0.37
+    assert Calibration.from_dict(cal.to_dict()) == cal
+    with pytest.raises(ValueError):
+        Calibration.from_dict({"format": "something else"})

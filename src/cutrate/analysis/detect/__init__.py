@@ -15,8 +15,9 @@ How it decides, in this order (each step leaves the frames it took to the next):
 3. **Dissolves** (:mod:`.dissolves`); a cut inside a found dissolve is a drawing
    change seen through the mix and is dropped.
 
-Each transition has a ``confidence`` in [0, 1] that grows with its margin over the
-thresholds.  The detector ``cutrate-model`` (experimental) decides hard cuts with a
+Each transition has a ``confidence`` in [0, 1]: its margin over the thresholds,
+mapped by a per-kind calibration (:mod:`.confidence`) to the probability that a
+detection like it is right.  The detector ``cutrate-model`` (experimental) decides hard cuts with a
 fitted model instead (:mod:`.model`); its cut confidence is the model's calibrated
 probability and ``min_probability`` its one knob.  The settings are :class:`~cutrate.settings.DetectSettings`; the
 detectors' fixed constants are named and documented in their modules.
@@ -30,15 +31,17 @@ from ...settings import DetectSettings
 from ...types import Features, Transition
 from . import cuts, dissolves, fades, pyscenedetect
 from .common import Found, Thumbs
+from .confidence import IDENTITY, Calibration, default_calibration
 from .model import FEATURES, CutModel, default_model
 
-__all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "DetectSettings"]
+__all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibration", "IDENTITY", "DetectSettings"]
 
 #: Bumped whenever the rules' decisions change for the same features and settings
 #: (2: a shot fading out on its own is no dissolve; 3: frames are compared inside
 #: letterbox and pillarbox bars, the defaults find cuts within one scene, and
-#: occlusions are judged against their largest departure).
-RULES_VERSION = 3
+#: occlusions are judged against their largest departure; 4: confidences are
+#: calibrated probabilities, see :mod:`.confidence`).
+RULES_VERSION = 4
 
 
 def detector_id(settings: DetectSettings) -> str:
@@ -51,7 +54,7 @@ def detector_id(settings: DetectSettings) -> str:
 
 
 def transitions(features: Features, *, settings: DetectSettings | None = None,
-                model: CutModel | None = None) -> list[Transition]:
+                model: CutModel | None = None, calibration: Calibration | None = None) -> list[Transition]:
     """Find the transitions in a video's features.
 
     Parameters
@@ -63,6 +66,10 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
     model : CutModel, optional
         For ``cutrate-model``: the hard-cut model; the one shipped with cutrate when
         omitted (the training script passes the models of its validation folds).
+    calibration : Calibration, optional
+        Maps each rule's raw confidence to a probability (:mod:`.confidence`); the
+        one shipped with cutrate when omitted, :data:`.confidence.IDENTITY` for the
+        raw confidences (the calibration script fits on those).
 
     Returns
     -------
@@ -86,9 +93,15 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
         out = [t for t in out if t.kind != "cut" or not any(d.start_frame < t.frame <= d.end_frame for d in gradual)]
         out.extend(gradual)
     out.sort(key=lambda tr: tr.frame)
+    cal = default_calibration() if calibration is None else calibration
+    model_cuts = s.detector == "cutrate-model"  # the model's cut confidence is calibrated already
+
+    def conf(t: Transition) -> float:
+        return t.confidence if model_cuts and t.kind == "cut" else cal(t.kind, t.confidence)
+
     # the precision written to analysis.json, so a saved result reads back equal
     return [
-        Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(t.confidence, 4)) for t in out
+        Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(conf(t), 4)) for t in out
     ]
 
 
