@@ -811,7 +811,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("== cutrate per clip\n" + format_table(scores, style="text"))
     print("== pooled\n" + pooled_table(runs, clips, tol))
     print("== cutrate breakdown\n" + breakdown_tables(bd))
+    from accuracy import reliability_table
+
+    rel = reliability_table(runs, clips, tol)
     print("== cutrate confidence calibration\n" + format_calibration(cal, style="text"))
+    print("== reliability of the confidence (per decile: mean confidence vs share right)\n" + rel)
     print("== cutrate errors\n" + ("\n".join(bd.errors) or "none"))
     for n in (n for r in runs for n in r.notes):
         print(f"note: {n}")
@@ -871,6 +875,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             "### Confidence calibration (cutrate)",
             "",
             format_calibration(cal),
+            "Reliability per confidence decile: detections, their mean confidence and the share that are "
+            "right (calibrated when the two agree within 0.1; ✗ marks a decile that does not):",
+            "",
+            rel,
             "<details><summary>Clips</summary>",
             "",
             clips_table(clips),
