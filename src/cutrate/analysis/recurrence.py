@@ -397,9 +397,10 @@ class _Matcher:
 
     def extend(self, a: int, b: int, f: int, way: int, delta: float) -> int:
         """Move a run's edge ``f`` outwards (``way`` -1 or 1) over frames that match, that look alike
-        although only generic patterns say so (at most :data:`EXTEND_BITS` of the bits of the
-        blocks with content in both differ), or that are flat in both (within
-        :data:`FLAT_LUMA`), up to :data:`EXTEND_S`; two frames in a row that do not stop it."""
+        (at most :data:`EXTEND_BITS` of the bits of the blocks with content in both differ: generic
+        patterns, or specific ones that heavy compression has blurred past a match), or that are
+        flat in both (within :data:`FLAT_LUMA`), up to :data:`EXTEND_S`; two frames in a row that
+        do not stop it."""
         pa, pb = self.prints[a], self.prints[b]
         fa = f + way * np.arange(1, round(EXTEND_S * pa.fps) + 1)
         fa = fa[(fa >= 0) & (fa < pa.n)]
@@ -408,8 +409,8 @@ class _Matcher:
         fa, fb = fa[:inside], fb[:inside]
         common = pa.valid[fa] & pb.valid[fb]
         differ = (POPCOUNT[pa.bits[fa] ^ pb.bits[fb]] * (((common[:, None] >> BLOCK_INDEX) & 1) == 1)).sum(axis=1)
-        matched, known = self.match(a, fa, b, fb)
-        same = matched | (~known & (_POP8[common] >= MATCH_BLOCKS) & (differ <= EXTEND_BITS * 16 * _POP8[common]))
+        matched, _ = self.match(a, fa, b, fb)
+        same = matched | ((_POP8[common] >= MATCH_BLOCKS) & (differ <= EXTEND_BITS * 16 * _POP8[common]))
         same |= (pa.valid[fa] == 0) & (pb.valid[fb] == 0) & (np.abs(pa.luma[fa].astype(np.int16) - pb.luma[fb])
                                                             <= FLAT_LUMA)
         stop = np.flatnonzero(~same[:-1] & ~same[1:])
