@@ -42,9 +42,13 @@ CODECS = {
 DEFAULT_DIR = Path(os.environ.get("CUTRATE_BENCH_DIR", "/tmp/cutrate-bench"))
 
 
-def default_path(codec: str = "h264", duration: float = 300, height: int = 1080, fps: int = 24) -> Path:
+def default_path(codec: str = "h264", duration: float = 300, height: int = 1080, fps: int = 24,
+                 seed: int = 1) -> Path:
+    """Where :func:`make_episode` keeps an episode: one file per codec, length, size,
+    frame rate and seed (the default seed's name has no seed in it)."""
     suffix = CODECS[codec][1]
-    return DEFAULT_DIR / f"episode_{height}p{fps}_{int(duration)}s_{codec}{suffix}"
+    tag = "" if seed == 1 else f"_seed{seed}"
+    return DEFAULT_DIR / f"episode_{height}p{fps}_{int(duration)}s_{codec}{tag}{suffix}"
 
 
 def _smooth_noise(rng: np.random.Generator, h: int, w: int, cells: int, lo: int, hi: int) -> np.ndarray:
@@ -137,7 +141,7 @@ def make_episode(
 ) -> Path:
     """Create (or reuse) the synthetic episode and return its path; the cut times go
     to ``<out>.cuts.txt`` (seconds, one per line)."""
-    out = Path(out) if out else default_path(codec, duration, height, fps)
+    out = Path(out) if out else default_path(codec, duration, height, fps, seed)
     if out.exists() and out.stat().st_size > 0 and not force:
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
