@@ -23,18 +23,13 @@ import argparse
 import hashlib
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-if str(REPO / "src") not in sys.path:
-    sys.path.insert(0, str(REPO / "src"))
-sys.path.insert(0, str(HERE))
-
-from train_detector import CACHE, TOL, shared_videos, splice_videos, synthetic_videos  # noqa: E402
+# the fitting data are train_detector.py's (importing it also puts src/ on the path)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_detector import CACHE, REPO, TOL, add_data_arguments, data_videos  # noqa: E402
 
 from cutrate.analysis.detect import IDENTITY, transitions  # noqa: E402
 from cutrate.analysis.detect.confidence import EDGE, Calibration  # noqa: E402
@@ -78,20 +73,13 @@ def table(conf: np.ndarray, right: np.ndarray) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", default=str(REPO.parent / "shared" / "clips"))
-    ap.add_argument("--splices", default="/tmp/cutrate-splices")
-    ap.add_argument("--synthetic", default="/tmp/cutrate-train/synthetic")
-    ap.add_argument("--synth-seed", type=int, default=7)
-    ap.add_argument("--synth-clips", type=int, default=24)
+    add_data_arguments(ap)
     ap.add_argument("--write", action="store_true", help=f"store the scalings in {OUT.relative_to(REPO)}")
     ap.add_argument("--rows", help="also save every detection (source, kind, raw confidence, right) as JSON here")
     a = ap.parse_args(argv)
-    shared = Path(a.shared)
-    if not shared.is_dir():
-        print(f"error: {shared}: the shared clips are not here", file=sys.stderr)
+    videos = data_videos(a)
+    if videos is None:
         return 1
-    videos = [*shared_videos(shared), *splice_videos(Path(a.splices), shared),
-              *synthetic_videos(Path(a.synthetic), a.synth_seed, a.synth_clips)]
     rows = []  # (source, kind, raw confidence, right)
     for v in videos:
         feats = load_features(v.path, cache_dir=CACHE)
@@ -121,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table(raw, right))
     print("\nCalibrated, leave-one-source-out (all kinds):\n")
     print(table(oof, right))
-    by_kind = defaultdict(list)
+    by_kind = {}
     for k in sorted(set(kind)):
         sel = kind == k
         by_kind[k] = [int(sel.sum()), int((~right[sel]).sum()), float(raw[sel].mean()), float(oof[sel].mean()),

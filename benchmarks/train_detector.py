@@ -170,23 +170,36 @@ def reliability(dets: list, videos: list[Video]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def add_data_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options that say where the fitting data are (shared, splices, synthetic)."""
     ap.add_argument("--shared", default=str(REPO.parent / "shared" / "clips"))
     ap.add_argument("--splices", default="/tmp/cutrate-splices")
     ap.add_argument("--synthetic", default="/tmp/cutrate-train/synthetic")
     ap.add_argument("--synth-seed", type=int, default=7)
     ap.add_argument("--synth-clips", type=int, default=24)
-    ap.add_argument("--write", action="store_true", help=f"store the final model in {MODEL_OUT.relative_to(REPO)}")
-    ap.add_argument("--json", default="/tmp/cutrate-train/loso.json", help="out-of-fold results")
-    a = ap.parse_args(argv)
+
+
+def data_videos(a: argparse.Namespace) -> list[Video] | None:
+    """Every video of the three sets (made when missing); None, with a message, when
+    the shared clips are not there."""
     shared = Path(a.shared)
     if not shared.is_dir():
         print(f"error: {shared}: the shared clips are not here", file=sys.stderr)
-        return 1
+        return None
+    return [*shared_videos(shared), *splice_videos(Path(a.splices), shared),
+            *synthetic_videos(Path(a.synthetic), a.synth_seed, a.synth_clips)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_data_arguments(ap)
+    ap.add_argument("--write", action="store_true", help=f"store the final model in {MODEL_OUT.relative_to(REPO)}")
+    ap.add_argument("--json", default="/tmp/cutrate-train/loso.json", help="out-of-fold results")
+    a = ap.parse_args(argv)
     t0 = time.perf_counter()
-    videos = [*shared_videos(shared), *splice_videos(Path(a.splices), shared),
-              *synthetic_videos(Path(a.synthetic), a.synth_seed, a.synth_clips)]
+    videos = data_videos(a)
+    if videos is None:
+        return 1
     feats, xs, ys, srcs, owner = {}, [], [], [], []
     for vi, v in enumerate(videos):
         f = load_features(v.path, cache_dir=CACHE)

@@ -136,6 +136,10 @@ def align(b: np.ndarray, a: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Up to this many frame pairs, :func:`block_dissimilarities` stacks all shifts.
+_FEW = 32
+
+
 def block_dissimilarity(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int] = (3, 4),
                         shifts: tuple[int, int] = (3, 2)) -> np.ndarray:
     """Mean over blocks of :func:`block_dissimilarities`, shape ``(n,)``."""
@@ -187,10 +191,6 @@ def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int]
         d = _block_distance(ab, am, asd, bb)
         best = d if best is None else np.minimum(best, d)
     return best
-
-
-#: Up to this many frame pairs, :func:`block_dissimilarities` stacks all shifts.
-_FEW = 32
 
 
 def _block_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray, bb: np.ndarray) -> np.ndarray:

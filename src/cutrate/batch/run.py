@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -108,10 +109,8 @@ def run(
     else:
         ex = DaskExecutor(scheduler)
     futures: dict[Any, int] = {}
-    warming = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cutrate-warm")
-    if writers:
-        warming.submit(warm_up, writers)
-    warming.shutdown(wait=False)
+    if writers:  # imports and font caches while the workers decode
+        threading.Thread(target=warm_up, args=(writers,), name="cutrate-warm", daemon=True).start()
     try:
         for i in sorted(todo, key=lambda k: -_size(jobs[k].path)):  # longest first: the batch ends sooner
             futures[ex.submit(jobs[i])] = i

@@ -123,16 +123,6 @@ class Thumbs:
             d = self._dis[key] = float(block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)[0])
         return d
 
-    def dis_many(self, pairs: list[tuple[int, int]]) -> list[float]:
-        """:meth:`dis` of each pair, those not yet known computed in one batch."""
-        todo = [p for p in dict.fromkeys(pairs) if p not in self._dis]
-        if todo:
-            a = self.y[[i for i, _ in todo]].astype(np.float32)
-            b = self.y[[j for _, j in todo]].astype(np.float32)
-            for p, d in zip(todo, block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS).tolist()):
-                self._dis[p] = d
-        return [self._dis[p] for p in pairs]
-
     def moved_only(self, i: int, j: int, s: DetectSettings) -> bool:
         """Whether frame j shows the same scene as frame i with things moved: all its
         colours found nearby and part of the picture unchanged."""
