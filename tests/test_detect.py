@@ -204,6 +204,34 @@ def test_insert_in_a_pillarboxed_video_is_two_cuts():
     assert Thumbs(feats).static(29, 30) < 0.1
 
 
+@pytest.mark.parametrize("length", [2, 3, 5, 10])
+def test_short_insert_that_returns_to_its_shot_is_two_cuts(length):
+    # A - B - A: a cutaway of a few frames (a reaction shot, a close-up) and back to
+    # the shot it left; B holds still, so it is a shot, not something passing the lens
+    a, b = Shot(31, pan=(0.0, 0.5)), Shot(32)
+    frames = frames_of(a, 30) + frames_of(b, length) + frames_of(a, 30, start=30 + length)
+    found = run(frames)
+    assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 30 + length)]
+
+
+def test_one_frame_insert_is_an_impact_frame_not_two_cuts():
+    # one frame of another picture and back: indistinguishable from an impact frame
+    a, b = Shot(33, pan=(0.0, 0.5)), Shot(34)
+    frames = frames_of(a, 30) + frames_of(b, 1) + frames_of(a, 30, start=31)
+    assert run(frames) == []
+
+
+@pytest.mark.parametrize("length", [2, 3])
+def test_light_on_the_scene_for_a_few_frames_is_no_insert(length):
+    # the same picture, brighter for 2-3 frames (a lamp, a muzzle flash): it holds
+    # still like an insert would, but keeps the scene's colours
+    shot = Shot(35)
+    frames = frames_of(shot, 30)
+    frames += [np.clip(shot.frame(30 + k) * 1.35 + 25, 0, 255) for k in range(length)]
+    frames += frames_of(shot, 30, start=30 + length)
+    assert run(frames) == []
+
+
 def test_active_area_leaves_out_letterbox_bars_only():
     from cutrate.analysis.detect.common import active_area
 

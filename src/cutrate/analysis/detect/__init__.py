@@ -40,8 +40,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: (2: a shot fading out on its own is no dissolve; 3: frames are compared inside
 #: letterbox and pillarbox bars, the defaults find cuts within one scene, and
 #: occlusions are judged against their largest departure; 4: confidences are
-#: calibrated probabilities, see :mod:`.confidence`).
-RULES_VERSION = 4
+#: calibrated probabilities, see :mod:`.confidence`; 5: a short insert shot that
+#: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`).
+RULES_VERSION = 5
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -17,6 +17,8 @@ fitted model (:mod:`.model`) gives each the probability that it is a cut.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ...settings import DetectSettings
@@ -125,14 +127,23 @@ def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_
     return True
 
 
-def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int) -> bool:
+def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int,
+                    cut_margin: Callable[[int], float | None], exits: set[int]) -> bool:
     """Whether the candidate at ``t`` is an in-shot event (marked in ``found``), the
-    end of one, or a flash cut (added to ``found``)."""
+    end of one, or a flash cut (added to ``found``).  A short insert shot that
+    returns (:func:`.flashes.is_insert`) is no event when both its cuts pass the cut
+    tests (``cut_margin``); its way out is then added to ``exits``."""
     score = features.score
     event_end = flashes.return_after(features, thumbs, t, float(score[t]), s)
     if event_end is not None:
+        if (flashes.is_insert(features, thumbs, t, event_end, s)
+                and cut_margin(t) is not None and cut_margin(event_end) is not None):
+            exits.add(event_end)
+            return False
         found.mark(t, event_end, event=True)
         return True
+    if t in exits:
+        return False  # the cut out of an insert returns to the shot before it by design
     if flashes.ends_an_event(thumbs, features, t, s):
         return True
     return _flash_cut(features, s, found, t, s.threshold)
@@ -144,14 +155,23 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
     score = features.score.astype(np.float64)
     ctx = rolling_median_excluding(score, max(1, round(s.context_s * features.info.frame_rate)))
     rise = score - ctx
-    for t in candidates(score, rise, s).tolist():
-        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t):
-            continue
+
+    def cut_margin(t: int) -> float | None:
+        """The smallest margin of frame ``t`` over the cut tests (None: it fails one)."""
+        if score[t] < s.threshold or rise[t] < s.contrast:
+            return None
         ev = evidence(features, t)
         if ev < s.evidence:
-            continue
+            return None
         if features.color_change[t] < s.moved_color and static_share(thumbs, t) >= s.moved_static:
-            continue  # the same colours nearby and much of the picture unchanged: things moved
-        margin = min((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
-                     (ev - s.evidence) / EVIDENCE_UNIT)
-        found.add("cut", t, t, t, sigmoid(margin + CUT_MARGIN_SHIFT))
+            return None  # the same colours nearby and much of the picture unchanged: things moved
+        return min((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
+                   (ev - s.evidence) / EVIDENCE_UNIT)
+
+    exits: set[int] = set()
+    for t in candidates(score, rise, s).tolist():
+        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits):
+            continue
+        margin = cut_margin(t)
+        if margin is not None:
+            found.add("cut", t, t, t, sigmoid(margin + CUT_MARGIN_SHIFT))

@@ -4,7 +4,9 @@ If, after 1 to ``flash_frames`` frames, the picture returns to the shot it came
 from (a lightning flash, a muzzle flash, an impact frame), or after up to
 ``occlusion_s`` seconds while part of the scene stays in view (an object passing
 the lens), the event is not a transition.  A bright flash that leads into a
-*different* shot is one ``flash`` transition.
+*different* shot is one ``flash`` transition.  A picture that returns after two
+or more frames of a still, different shot is a short insert (A-B-A, a cutaway and
+back): two cuts (:func:`is_insert`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,13 @@ FLASH_LUMA = 150.0
 #: Frames between a candidate's pre-frame and its return count as a brighter event
 #: when their mean luma exceeds the pre-frame's by this much.
 BRIGHTER = 10.0
+#: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
+#: above INSERT_STILL times the smaller of the cuts into and out of it.
+INSERT_STILL = 0.5
+#: Light only adds: a brighter event in which less than DARKER_SHARE of the picture
+#: got darker by DARKER_LEVEL luma levels (0..255) is light falling on the scene.
+DARKER_LEVEL = 16.0
+DARKER_SHARE = 0.05
 
 
 def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings) -> int | None:
@@ -66,6 +75,36 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     return None
 
 
+def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSettings) -> bool:
+    """Whether frames ``t..end-1``, after which the picture returns to frame ``t - 1``,
+    are a short insert shot (A-B-A: a cutaway of two or more frames) rather than an
+    in-shot event.
+
+    An insert is entered *and* left by a cut (the score at ``end`` reaches
+    ``threshold`` too), holds still in between as a shot does (no change inside it
+    above INSERT_STILL of those cuts, and its first and last frames show the same
+    picture), and nothing changed as much one insert-length before it: a shape
+    passing the lens moves all the time, and animation on twos or threes changes
+    drawings at a steady beat.  A brighter insert must have made some of the
+    picture darker: light falling on the scene only adds.  One frame is too short
+    to tell an insert from an impact frame, so it never is one.
+    """
+    score = features.score
+    length = end - t
+    if length < 2 or end >= features.n or t < length + 1:
+        return False
+    into, out = float(score[t]), float(score[end])
+    still = INSERT_STILL * min(into, out)
+    if out < s.threshold or float(score[t + 1 : end].max()) > still or float(score[t - length]) > still:
+        return False
+    if thumbs.dis(t, end - 1) >= SAME_PICTURE:
+        return False
+    if float(features.luma_mean[t:end].mean()) < float(features.luma_mean[t - 1]) + BRIGHTER:
+        return True
+    change = thumbs.y[t].astype(np.float32) - thumbs.y[t - 1].astype(np.float32)
+    return float((change < -DARKER_LEVEL).mean()) >= DARKER_SHARE
+
+
 def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings) -> bool:
     """Whether frame ``t`` returns to the picture from before a flash of 1 to
     ``flash_frames`` frames that ended at ``t - 1`` (the flash's own start may not
@@ -76,6 +115,8 @@ def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings)
             break
         if features.luma_mean[t - k : t].mean() < features.luma_mean[before] + BRIGHTER and k > 1:
             continue  # not a brighter event in between
+        if float(features.score[t - k : t].max()) < RETURN_SHARE * float(features.score[t]):
+            continue  # nothing left the picture as much as frame t changes it
         if (thumbs.dis(before, t) < min(SAME_PICTURE, RETURN_SHARE * float(features.score[t]))
                 or thumbs.moved_only(before, t, s)):
             return True
