@@ -67,6 +67,23 @@ def test_in_shot_white_flash_is_not_a_transition(length):
     assert run(frames) == []
 
 
+@pytest.mark.parametrize(("speed", "length"), [(4, 2), (4, 3), (6, 2), (6, 3)])
+def test_white_flash_while_a_shape_moves_over_a_still_background_is_not_a_transition(speed, length):
+    # the shape moves on during the flash, so the picture after it is not the one
+    # before it; but the background is still there and no colour is new: same shot
+    back = Shot(6).frame(0)
+    h, w = back.shape
+
+    def frame(i):
+        img = back.copy()
+        x = int(10 + speed * i) % (w - 20)
+        img[h // 4 : 3 * h // 4, x : x + 20] = back[h // 4 : 3 * h // 4, :20][:, ::-1] * 0.5 + 100
+        return img
+
+    frames = [frame(i) for i in range(30)] + [flat(250)] * length + [frame(i) for i in range(30 + length, 60 + length)]
+    assert run(frames) == []
+
+
 def test_partial_bright_burst_inside_shot_is_not_a_transition():
     shot = Shot(7)
     frames = frames_of(shot, 30)

@@ -120,8 +120,8 @@ def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_
     end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
     if end is None or end >= features.n or score[end] < min_score:
         return False
-    if thumbs is not None and thumbs.dis(t - 1, end) < SAME_PICTURE:
-        return False  # back to the same picture: a flash inside the shot
+    if thumbs is not None and (thumbs.dis(t - 1, end) < SAME_PICTURE or thumbs.moved_only(t - 1, end, s)):
+        return False  # back to the same picture, or the same scene moved on: a flash inside the shot
     conf = sigmoid((min(score[t], score[end]) - min_score) / FLASH_SCORE_UNIT)
     found.add("flash", end, t, end, conf)
     return True
