@@ -54,6 +54,18 @@ def test_animation_on_twos_and_threes_is_not_cut():
     assert run(frames) == []
 
 
+@pytest.mark.parametrize(("pan", "hold"), [(4.0, 2), (4.0, 3), (6.0, 2), (6.0, 3)])
+def test_fast_animation_on_twos_and_threes_keeps_its_beat_and_is_not_cut(pan, hold):
+    # a fast pan drawn on twos or threes: every drawing change is a large isolated
+    # jump and little of the picture stays still, but the jumps come at a steady beat
+    assert run(frames_of(Shot(4, pan=(0.0, pan), disc_speed=3, hold=hold), 48)) == []
+
+
+def test_a_cut_between_two_shots_on_threes_is_found():
+    frames = frames_of(Shot(4, pan=(0.0, 2.0), hold=3), 30) + frames_of(Shot(5, pan=(0.0, 2.0), hold=3), 30, start=30)
+    assert [(t.kind, t.frame) for t in run(frames)] == [("cut", 30)]
+
+
 def test_freeze_frame_hold_is_not_cut():
     shot = Shot(5, pan=(0, 1.0))
     frames = frames_of(shot, 20) + [shot.frame(19)] * 24 + frames_of(shot, 20, start=20)

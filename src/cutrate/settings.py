@@ -75,8 +75,9 @@ class DetectSettings:
     moved_color, moved_static : float
         A candidate cut whose colours are all found nearby in the previous frame
         (``features.color_change`` below ``moved_color``) while at least
-        ``moved_static`` of the picture did not change at all is things moving in
-        front of a still background (animation on twos/threes), not a cut.
+        ``moved_static`` of the picture did not change at all, or whose change keeps
+        the steady beat of animation on twos or threes, is things moving in front of
+        a still background or a new drawing, not a cut.
     context_s : float
         Half-width in seconds of the neighbourhood used by ``contrast``.
     flash_frames : int

@@ -41,7 +41,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: letterbox and pillarbox bars, the defaults find cuts within one scene, and
 #: occlusions are judged against their largest departure; 4: confidences are
 #: calibrated probabilities, see :mod:`.confidence`; 5: a short insert shot that
-#: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`).
+#: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`; a flash
+#: over a scene that moved on is in-shot; drawing changes on a steady beat of twos or
+#: threes are no cuts, see :func:`.cuts.on_a_beat`).
 RULES_VERSION = 5
 
 

@@ -31,6 +31,11 @@ from .model import CutModel, candidates as model_candidates, default_model, desc
 #: (the rules use ``threshold``).
 FLASH_SCORE = 0.30
 
+#: Animation on twos or threes: drawings change every BEATS frames, each change at
+#: least BEAT_SHARE of the candidate's, the frames between below QUIET_SHARE of it.
+BEATS = (2, 3)
+BEAT_SHARE = 0.5
+QUIET_SHARE = 0.2
 #: Confidence of a cut: a sigmoid of its smallest margin over the three thresholds,
 #: each in these units, shifted by CUT_MARGIN_SHIFT.
 SCORE_UNIT = 0.04
@@ -57,6 +62,25 @@ def evidence(features: Features, t: int) -> float:
     beside = [s2[i] for i in (t - 1, t + 2) if 2 <= i < n]
     within = min(beside) if beside else 0.0
     return float(max(spike, 0.0) + max(cross - within, 0.0) + features.hist_diff[t])
+
+
+def on_a_beat(score: np.ndarray, t: int) -> bool:
+    """Whether the change at ``t`` keeps the beat of animation on twos or threes: a
+    change as large (at least BEAT_SHARE of it) two or three frames before and
+    after it (only one side at the very start or end of the video), and quiet
+    frames in between (below QUIET_SHARE of it)."""
+    n = score.shape[0]
+    s_t = float(score[t])
+    for k in BEATS:
+        sides = []  # (the frame of the neighbouring beat, the frames between)
+        if t - k >= 1:
+            sides.append((t - k, slice(t - k + 1, t)))
+        if t + k < n:
+            sides.append((t + k, slice(t + 1, t + k)))
+        if sides and all(score[b] >= BEAT_SHARE * s_t and score[between].max() < QUIET_SHARE * s_t
+                         for b, between in sides):
+            return True
+    return False
 
 
 def static_share(thumbs: Thumbs, t: int) -> float:
@@ -163,8 +187,9 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         ev = evidence(features, t)
         if ev < s.evidence:
             return None
-        if features.color_change[t] < s.moved_color and static_share(thumbs, t) >= s.moved_static:
-            return None  # the same colours nearby and much of the picture unchanged: things moved
+        if features.color_change[t] < s.moved_color and (static_share(thumbs, t) >= s.moved_static
+                                                         or on_a_beat(features.score, t)):
+            return None  # the same colours nearby, and much of the picture unchanged or a steady beat: things moved
         return min((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
                    (ev - s.evidence) / EVIDENCE_UNIT)
 

@@ -36,10 +36,14 @@ BRIGHTER = 10.0
 #: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
 #: above INSERT_STILL times the smaller of the cuts into and out of it.
 INSERT_STILL = 0.5
+#: A frame ends an event only if the change into the event was at least
+#: DEPARTURE_SHARE of the change at that frame (the way out of a flash during
+#: animation is larger than the way in: the drawing changed meanwhile).
+DEPARTURE_SHARE = 0.35
 #: Light only adds: a brighter event in which less than DARKER_SHARE of the picture
 #: got darker by DARKER_LEVEL luma levels (0..255) is light falling on the scene.
 DARKER_LEVEL = 16.0
-DARKER_SHARE = 0.05
+DARKER_SHARE = 0.10
 
 
 def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings) -> int | None:
@@ -115,8 +119,8 @@ def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings)
             break
         if features.luma_mean[t - k : t].mean() < features.luma_mean[before] + BRIGHTER and k > 1:
             continue  # not a brighter event in between
-        if float(features.score[t - k : t].max()) < RETURN_SHARE * float(features.score[t]):
-            continue  # nothing left the picture as much as frame t changes it
+        if float(features.score[t - k : t].max()) < DEPARTURE_SHARE * float(features.score[t]):
+            continue  # nothing left the picture nearly as much as frame t changes it
         if (thumbs.dis(before, t) < min(SAME_PICTURE, RETURN_SHARE * float(features.score[t]))
                 or thumbs.moved_only(before, t, s)):
             return True
