@@ -126,7 +126,10 @@ def test_dask_local_cluster_matches_local_run(season, tmp_path):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc:
         with distributed.Client(lc) as client:
             remote = batch.run(jobs_for(season, tmp_path / "dask"), scheduler=client, writers=writers())
+            # the workers' profilers, paused during the jobs, run again afterwards
+            running = client.run(lambda dask_worker: dask_worker.periodic_callbacks["profile"].is_running())
     assert [o.status for o in remote] == [o.status for o in local]
+    assert list(running.values()) == [True, True]
     assert frames_by_video(remote) == frames_by_video(local)
     assert (tmp_path / "dask" / "ep2" / "analysis.json").is_file()
 
