@@ -104,7 +104,9 @@ def png_bytes(fig: Figure, *, dpi: int = DPI) -> bytes:
 def figure_bytes(fig: Figure, fmt: str, *, dpi: int = DPI) -> bytes:
     """The figure in ``fmt`` (any format matplotlib writes) as bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white")
+    # PNG at zlib level 1: faster to write, for a few per cent more bytes
+    extra = {"pil_kwargs": {"compress_level": 1}} if fmt == "png" else {}
+    fig.savefig(buf, format=fmt, dpi=dpi, facecolor="white", **extra)
     return buf.getvalue()
 
 
