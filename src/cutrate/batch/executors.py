@@ -76,7 +76,8 @@ class LocalExecutor:
 
 
 _paused_lock = threading.Lock()
-_paused = 0  # jobs running on this Dask worker with its profiler paused
+_paused = 0  # cutrate jobs running on this Dask worker
+_stopped: list[Any] = []  # the profiler this module stopped, to start again
 
 #: glibc ``mallopt`` parameters, and the largest mmap threshold glibc itself grows to
 #: on 64-bit systems (``DEFAULT_MMAP_THRESHOLD_MAX``).
@@ -86,56 +87,58 @@ _MMAP_THRESHOLD_MAX = 32 * 1024 * 1024
 _GLIBC_MMAP_THRESHOLD = 128 * 1024
 
 
-@contextlib.contextmanager
-def _malloc_for_decoding() -> Iterator[None]:
-    """glibc's own allocator tuning while a job decodes on a Dask worker.
+def _glibc() -> Any:
+    """The C library when it is glibc on Linux (``mallopt``), else None."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt  # noqa: B018 - glibc only
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def _tune_malloc(libc: Any) -> None:
+    """glibc's allocator as in a plain process while cutrate jobs decode on a Dask worker.
 
     Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, so that
     freed memory goes back to the system at once.  Setting it also fixes glibc's
     mmap threshold at 128 KiB: every decoded frame buffer and feature array is then
-    mapped and unmapped again, page by page, and a decode spent a third of its CPU
+    mapped and unmapped again, page by page, and a decode spent a quarter of its CPU
     time in the kernel (3.7 s of system time for a 70 s 720p video, against 0.3 s in
-    a plain process; ``docs/batch.md``).  For the job, the thresholds are what glibc
-    would grow them to by itself; afterwards Dask's settings are restored and the
-    freed memory is handed back.
+    a plain process; ``docs/batch.md``).  For the jobs, the thresholds are what glibc
+    grows them to by itself; :func:`_restore_malloc` puts Dask's back.
     """
-    import ctypes
-    import os
-    import sys
-
-    trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
-    libc = None
-    if trim is not None and sys.platform.startswith("linux"):
-        try:
-            libc = ctypes.CDLL("libc.so.6")
-            libc.mallopt  # noqa: B018 - glibc only
-        except (OSError, AttributeError):
-            libc = None
-    if libc is None:
-        yield
-        return
     libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD_MAX)
     libc.mallopt(_M_TRIM_THRESHOLD, 2 * _MMAP_THRESHOLD_MAX)
+
+
+def _restore_malloc(libc: Any, trim: str) -> None:
+    """Dask's trim threshold again, glibc's default mmap threshold, and the freed
+    memory handed back to the system."""
     try:
-        yield
-    finally:
-        try:
-            libc.mallopt(_M_TRIM_THRESHOLD, int(trim))
-        except ValueError:
-            pass
-        libc.mallopt(_M_MMAP_THRESHOLD, _GLIBC_MMAP_THRESHOLD)
-        libc.malloc_trim(0)
+        libc.mallopt(_M_TRIM_THRESHOLD, int(trim))
+    except ValueError:
+        pass
+    libc.mallopt(_M_MMAP_THRESHOLD, _GLIBC_MMAP_THRESHOLD)
+    libc.malloc_trim(0)
 
 
 def _analyse_on_worker(job: Job) -> Outcome:
     """:func:`analyse_job` on a Dask worker, as cheaply as in a plain process.
 
     Two things a Dask worker does cost a decode CPU time: its allocator settings
-    (see :func:`_malloc_for_decoding`), and its statistical profiler, which walks
-    the stack of every thread of the worker every 10 ms.  The allocator is tuned
-    and the profiler paused while cutrate jobs run; both are restored when the last
-    one on the worker ends.
+    (see :func:`_tune_malloc`), and its statistical profiler, which walks the stack
+    of every thread of the worker every 10 ms.  While cutrate jobs run, the
+    allocator is tuned and the profiler paused; both are restored when the last one
+    on the worker ends.
     """
+    import os
+
     global _paused
     try:
         from distributed import get_worker
@@ -144,18 +147,26 @@ def _analyse_on_worker(job: Job) -> Outcome:
         profiler = worker.periodic_callbacks.get("profile")
     except Exception:  # noqa: BLE001 - not on a worker, or another distributed: run as is
         return analyse_job(job)
+    trim = os.environ.get("MALLOC_TRIM_THRESHOLD_")
+    libc = _glibc() if trim is not None else None
     with _paused_lock:
         _paused += 1
-        if _paused == 1 and profiler is not None and profiler.is_running():
-            worker.loop.add_callback(profiler.stop)
+        if _paused == 1:
+            if profiler is not None and profiler.is_running():
+                worker.loop.add_callback(profiler.stop)
+                _stopped.append(profiler)
+            if libc is not None:
+                _tune_malloc(libc)
     try:
-        with _malloc_for_decoding():
-            return analyse_job(job)
+        return analyse_job(job)
     finally:
         with _paused_lock:
             _paused -= 1
-            if _paused == 0 and profiler is not None:
-                worker.loop.add_callback(profiler.start)
+            if _paused == 0:
+                if libc is not None and trim is not None:
+                    _restore_malloc(libc, trim)
+                while _stopped:
+                    worker.loop.add_callback(_stopped.pop().start)
 
 
 class DaskExecutor:
