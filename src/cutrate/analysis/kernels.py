@@ -6,6 +6,8 @@ about videos, files or settings.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 _HIST_BINS = (8, 4, 4)
@@ -181,9 +183,10 @@ def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int]
     asd = np.sqrt((ab * ab).mean(-1))
     offsets = [(dy, dx) for dy in range(-my, my + 1) for dx in range(-mx, mx + 1)]
     if n <= _FEW:
-        # few frames (the detectors' pair checks): all shifts in one step, the same
-        # arithmetic element by element as the loop below
-        bb = np.stack([blocks(b[:, my + dy : my + dy + core_h, mx + dx : mx + dx + core_w]) for dy, dx in offsets])
+        # few frames (the detectors' pair checks): every shifted block of b gathered
+        # at once, the same arithmetic element by element as the loop below
+        idx = _shifted_blocks(h, w, grid, shifts)
+        bb = b.reshape(n, h * w)[:, idx].transpose(1, 0, 2, 3).copy()
         return _block_distance(ab, am, asd, bb).min(axis=0)
     best = None
     for dy, dx in offsets:
@@ -191,6 +194,23 @@ def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int]
         d = _block_distance(ab, am, asd, bb)
         best = d if best is None else np.minimum(best, d)
     return best
+
+
+@functools.lru_cache(maxsize=16)
+def _shifted_blocks(h: int, w: int, grid: tuple[int, int], shifts: tuple[int, int]) -> np.ndarray:
+    """Flat pixel indices of the blocks of :func:`block_dissimilarities` at every
+    shift, shape ``(shifts, blocks, pixels per block)``, in the loop's order."""
+    mx, my = shifts
+    by, bx = grid
+    core_h, core_w = h - 2 * my, w - 2 * mx
+    hb, wb = core_h // by, core_w // bx
+    flat = np.arange(h * w).reshape(h, w)
+    out = [
+        flat[my + dy : my + dy + hb * by, mx + dx : mx + dx + wb * bx]
+        .reshape(by, hb, bx, wb).transpose(0, 2, 1, 3).reshape(by * bx, hb * wb)
+        for dy in range(-my, my + 1) for dx in range(-mx, mx + 1)
+    ]
+    return np.stack(out)
 
 
 def _block_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray, bb: np.ndarray) -> np.ndarray:

@@ -111,6 +111,7 @@ class Thumbs:
         self.n = feats.n
         self._dis: dict[tuple[int, int], float] = {}
         self._static: dict[tuple[int, int], float] = {}
+        self._cc: dict[tuple[int, int], float] = {}
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def dis(self, i: int, j: int) -> float:
@@ -130,8 +131,26 @@ class Thumbs:
 
     def color_change(self, i: int, j: int) -> float:
         """:func:`~cutrate.analysis.kernels.color_change` of frame ``j`` against ``i``."""
-        (hi, ni), (hj, nj) = self._histograms(i), self._histograms(j)
-        return float(color_change(hj, hi, na=nj, nb=ni)[0])
+        v = self._cc.get((i, j))
+        if v is None:
+            self.color_changes(i, range(j, j + 1))
+            v = self._cc[(i, j)]
+        return v
+
+    def color_changes(self, i: int, frames: range) -> None:
+        """:meth:`color_change` of each of ``frames`` against frame ``i``, in one
+        batch (before many :meth:`moved_only` questions about them)."""
+        todo = [j for j in frames if (i, j) not in self._cc]
+        if not todo:
+            return
+        self.prefetch(range(i, i + 1))
+        self.prefetch(range(todo[0], todo[-1] + 1))
+        hi, ni = self._hist[i]
+        hj = np.concatenate([self._hist[j][0] for j in todo])
+        nj = np.concatenate([self._hist[j][1] for j in todo])
+        cc = color_change(hj, np.broadcast_to(hi, hj.shape), na=nj, nb=np.broadcast_to(ni, nj.shape))
+        for j, v in zip(todo, cc.tolist()):
+            self._cc[(i, j)] = v
 
     def static(self, i: int, j: int) -> float:
         """:func:`static_between` frames ``i`` and ``j``."""

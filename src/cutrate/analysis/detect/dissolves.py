@@ -80,21 +80,26 @@ class _Window:
     def __getitem__(self, idx: np.ndarray) -> np.ndarray:
         return self.x[idx - self.base]
 
-    def contrast(self, h: int) -> np.ndarray:
-        """Mean absolute difference of frames ``f - h`` and ``f + h`` for every frame
-        ``f`` from ``base + h`` on."""
-        return np.abs(self.x[2 * h :] - self.x[: self.x.shape[0] - 2 * h]).mean(1)
+    def contrast(self, c: np.ndarray, h: int) -> np.ndarray:
+        """Mean absolute difference of frames ``c - h`` and ``c + h``."""
+        return np.abs(self[c + h] - self[c - h]).mean(1)
 
 
-def _bound(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> np.ndarray:
-    """A lower bound of the mean absolute mix residuals of :func:`mix_fit`, from group
-    means: the mean of absolute values is at least the absolute value of the mean,
-    group by group."""
+def _bounds(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower bounds of the mean absolute mix residuals of :func:`mix_fit` at the
+    middle frame and at the two quarter frames (summed), from group means: the mean
+    of absolute values is at least the absolute value of the mean, group by group."""
     a, b = g[c - h], g[c + h]
     mid = np.abs(g[c] - 0.5 * (a + b)).mean(1)
     q1 = np.abs(g[c - q] - ((1 - wq) * a + wq * b)).mean(1)
     q3 = np.abs(g[c + q] - (wq * a + (1 - wq) * b)).mean(1)
-    return (mid + q1 + q3) / 3.0
+    return mid, q1 + q3
+
+
+def _in_reach(err: np.ndarray, fit: float) -> np.ndarray:
+    """Where a lower bound of the relative mix error leaves it within NEAR_FIT of
+    ``fit`` (with a margin for rounding)."""
+    return err <= (fit + NEAR_FIT) * (1 + 1e-4) + 1e-6
 
 
 def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
@@ -105,18 +110,26 @@ def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray
     NEAR_FIT)."""
     q = max(1, h // 2)
     wq = 0.5 - q / (2 * h)
-    dab = win.contrast(h)[c - h - win.base]
+    dab = win.contrast(c, h)
     rel = np.full(c.shape[0], np.inf)
     far = np.flatnonzero(dab >= MIN_END_CONTRAST)
-    if far.size:
-        # the exact error only where its bound leaves it in reach (with a margin
-        # for rounding): most windows are pans, cuts or motion, far from a mix
-        bound = _bound(win.groups, c[far] - win.base, h, q, wq) / dab[far]
-        far = far[bound <= (fit + NEAR_FIT) * (1 + 1e-4) + 1e-6]
+    if far.size == 0:
+        return dab, rel
+    # the exact error only where a bound leaves it in reach: most windows are pans,
+    # cuts or motion, far from a mix.  First the bounds from group means, then the
+    # exact middle residual with the quarters' bound, then the exact quarters.
+    b_mid, b_quarters = _bounds(win.groups, c[far] - win.base, h, q, wq)
+    keep = _in_reach((b_mid + b_quarters) / 3.0 / dab[far], fit)
+    far, b_quarters = far[keep], b_quarters[keep]
     if far.size == 0:
         return dab, rel
     a, b, cf = win[c[far] - h], win[c[far] + h], c[far]
     r_mid = np.abs(win[cf] - 0.5 * (a + b))
+    keep = _in_reach((r_mid.mean(1) + b_quarters) / 3.0 / dab[far], fit)
+    if not keep.all():
+        far, a, b, cf, r_mid = far[keep], a[keep], b[keep], cf[keep], r_mid[keep]
+        if far.size == 0:
+            return dab, rel
     r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
     r_q3 = np.abs(win[cf + q] - (wq * a + (1 - wq) * b))
     denom = dab[far]

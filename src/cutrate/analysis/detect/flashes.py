@@ -64,6 +64,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     # change and covers more, so the return is judged against the largest departure
     away = np.maximum.accumulate(np.maximum(back, score_t))
     thumbs.prefetch(range(pre, t + longest + 1))
+    thumbs.color_changes(pre, range(t + 1, t + longest + 1))
     for length in range(1, longest + 1):
         returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
                     or thumbs.moved_only(pre, t + length, s))
