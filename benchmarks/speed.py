@@ -201,7 +201,11 @@ def _tree(pid: int) -> list[int]:
     while todo:
         p = todo.pop()
         out.append(p)
-        for task in Path(f"/proc/{p}/task").glob("*/children"):
+        try:
+            tasks = list(Path(f"/proc/{p}/task").glob("*/children"))
+        except OSError:
+            continue  # the process ended meanwhile
+        for task in tasks:
             try:
                 todo += [int(c) for c in task.read_text().split()]
             except OSError:
