@@ -70,12 +70,20 @@ class _Accumulator:
             ph = np.concatenate([self.prev_hist, hist[:-1]])
         py, py2 = yf_all[1:-1], yf_all[:-2]
         first = self.prev_y is None
-        score = block_dissimilarity(yf, align(py, yf)).astype(np.float32)
+        # every frame halved once: this batch's thumbnails, the shift search of both
+        # scores and the block histograms all use the same half-size frames
+        h_all = half(yf_all)
+        ty = h_all[2:]
+        # the previous frame and the one before it, each aligned to this one, scored
+        # in one pass (the same arithmetic frame by frame as two calls)
+        prev = np.concatenate([align(py, yf, halves=(h_all[1:-1], ty)), align(py2, yf, halves=(h_all[:-2], ty))])
+        both = block_dissimilarity(np.concatenate([yf, yf]), prev).astype(np.float32)
+        score, score2 = both[:n], both[n:]
         if first:
             score[0] = 0.0
         self.parts["score"].append(score)
-        self.parts["score2"].append(block_dissimilarity(yf, align(py2, yf)).astype(np.float32))
-        bh = block_histograms(half(y), uv[:, 0], uv[:, 1])
+        self.parts["score2"].append(score2)
+        bh = block_histograms(ty, uv[:, 0], uv[:, 1])
         pbh = np.concatenate([bh[:1] if self.prev_bh is None else self.prev_bh, bh[:-1]])
         self.parts["color_change"].append(color_change(bh, pbh).astype(np.float32))
         self.prev_bh = bh[-1:]
@@ -83,7 +91,6 @@ class _Accumulator:
         self.parts["luma_mean"].append(y.mean(axis=(1, 2), dtype=np.float64).astype(np.float32))
         self.parts["luma_std"].append(y.reshape(n, -1).std(axis=1, dtype=np.float64).astype(np.float32))
         self.parts["times"].append(times.astype(np.float64))
-        ty = half(y)
         tuv = half(uv.reshape(-1, *uv.shape[2:])).reshape(n, 2, uv.shape[2] // 2, uv.shape[3] // 2)
         self.parts["thumb_y"].append(ty)
         self.parts["thumb_uv"].append(tuv)

@@ -99,14 +99,16 @@ def color_change(a: np.ndarray, b: np.ndarray, *, na: np.ndarray | None = None,
     return np.maximum(fwd, bwd).mean(-1)
 
 
-def global_shift(a: np.ndarray, b: np.ndarray, *, reach: int = 4) -> np.ndarray:
+def global_shift(a: np.ndarray, b: np.ndarray, *, reach: int = 4, halves: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Whole-frame translation (dy, dx) in pixels that best maps ``b[i]`` onto ``a[i]``.
 
     Searched at half resolution over ±``reach`` half-pixels, so camera pans up to
     ±2*reach pixels per frame are followed; returns int array [shape=(n, 2)].
+    ``halves``, when given, are :func:`half` of ``a`` and ``b`` already computed.
     """
-    ah = half(np.asarray(a)).astype(np.float32)
-    bh = half(np.asarray(b)).astype(np.float32)
+    ha, hb = halves if halves is not None else (half(np.asarray(a)), half(np.asarray(b)))
+    ah = ha.astype(np.float32)
+    bh = hb.astype(np.float32)
     n, h, w = ah.shape
     r = reach
     core = ah[:, r : h - r, r : w - r]
@@ -123,9 +125,10 @@ def global_shift(a: np.ndarray, b: np.ndarray, *, reach: int = 4) -> np.ndarray:
     return 2 * arg
 
 
-def align(b: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """``b`` translated by :func:`global_shift` (edges replicated) to line up with ``a``."""
-    shifts = global_shift(a, b)
+def align(b: np.ndarray, a: np.ndarray, *, halves: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """``b`` translated by :func:`global_shift` (edges replicated) to line up with ``a``
+    (``halves``: :func:`half` of ``b`` and ``a``, when already computed)."""
+    shifts = global_shift(a, b, halves=None if halves is None else (halves[1], halves[0]))
     if not shifts.any():
         return b
     out = b.copy()
