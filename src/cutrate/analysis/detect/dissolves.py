@@ -136,10 +136,16 @@ def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray
     r = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
     near = np.flatnonzero((r > fit) & (r <= fit + NEAR_FIT))
     if near.size:
-        med = (
-            np.median(r_mid[near], axis=1) + np.median(r_q1[near], axis=1) + np.median(r_q3[near], axis=1)
-        ) / 3.0 / denom[near]
-        r[near] = np.where(med <= MEDIAN_FIT, fit, r[near])
+        # the median error, one residual at a time: medians of absolute values are
+        # never negative, so a partial sum already over MEDIAN_FIT settles a window
+        total = np.zeros(near.size, r_mid.dtype)
+        for part in (r_mid, r_q1, r_q3):
+            if near.size == 0:
+                break
+            total = total + np.median(part[near], axis=1)
+            keep = total / 3.0 / denom[near] <= MEDIAN_FIT
+            near, total = near[keep], total[keep]
+        r[near] = fit
     rel[far] = r
     return dab, rel
 
