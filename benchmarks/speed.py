@@ -300,11 +300,13 @@ def run_once(method: str, path: str, args) -> dict:
         import tempfile
 
         with tempfile.TemporaryDirectory(prefix="cutrate-speed-") as out:
-            cmd = [sys.executable, "-m", "cutrate", "analyze", path, "-o", out, "--no-cache", "-q"]
+            # the feature cache is written as by default, into a fresh folder (no hit)
+            cmd = [sys.executable, "-m", "cutrate", "analyze", path, "-o", str(Path(out) / "out"),
+                   "--cache-dir", str(Path(out) / "cache"), "-q"]
             if method == "cutrate-analysis":
                 cmd += ["--no-plots", "--no-html", "--no-exports", "--no-thumbnails"]
             r = _run_measured(cmd, env)
-            folder = next(Path(out).glob("*/analysis.json"), None)
+            folder = next((Path(out) / "out").glob("*/analysis.json"), None)
             d = json.loads(folder.read_text()) if folder else {}
             r["info"] = {"frames": d.get("video", {}).get("frames"), "transitions": len(d.get("transitions", [])),
                          "files": sorted(p.name for p in folder.parent.iterdir()) if folder else []}
@@ -432,7 +434,8 @@ def render(meta: dict, results: dict, args, env_line: str, load: tuple[float, fl
         f"{meta['codec']} {meta['width']}x{meta['height']} at {meta['fps']:.3g} fps, {dur / 60:.1f} min, "
         f"{ref_frames or '?'} frames, {meta['bitrate_mbps']:.1f} Mb/s. "
         f"Median of {args.reps} alternating runs per method, each in its own process; "
-        "CPU is user + system time of that process; peak RSS is its maximum resident set."
+        "CPU is user + system time of that process; peak RSS is its maximum resident set. "
+        "The `cutrate analyze` runs write the feature cache as by default, each into a fresh folder."
     )
     env_text = (
         f"Environment: {env_line}. Load average before/after: {load[0]:.2f} / {load[1]:.2f} "
