@@ -63,6 +63,34 @@ def test_parallel_results_equal_sequential_and_bad_file_does_not_stop_the_batch(
             assert (Path(o.folder) / "analysis.json").is_file()
 
 
+def test_outputs_written_by_helper_processes_match_the_writer_thread(season, tmp_path):
+    """With helpers, several folders are drawn at once in other processes; the files
+    are the same as one thread writes, and a writer that cannot go to another
+    process (a lambda) keeps the batch in this process."""
+    from cutrate.batch.run import writer_pool
+    from cutrate.report.writers import report_writers
+
+    all_writers = [*report_writers(), *writers()]
+    helpers = writer_pool(all_writers, 4)
+    if helpers is None:
+        pytest.skip("one core: no helper processes")
+    with helpers:
+        assert helpers.processes >= 1
+        there = batch.run(jobs_for(season, tmp_path / "there"), writers=all_writers, helpers=helpers)
+    here = batch.run(jobs_for(season, tmp_path / "here"), writers=all_writers)
+    assert [o.status for o in there] == [o.status for o in here]
+    for a, b in zip(there, here):
+        if a.status != "done":
+            continue
+        names = sorted(p.name for p in Path(a.folder).iterdir())
+        assert names == sorted(p.name for p in Path(b.folder).iterdir())
+        assert {"pace.png", "report.html", "cuts.edl", "analysis.json"} <= set(names)
+        for name in ("transitions.csv", "shots.csv", "cuts.edl"):
+            assert (Path(a.folder) / name).read_bytes() == (Path(b.folder) / name).read_bytes()
+    assert writer_pool([lambda result, folder: None], 4) is None
+    assert writer_pool(all_writers, 1) is None  # one video: the thread is as fast
+
+
 def test_resume_redoes_nothing_and_force_redoes_all(season, tmp_path):
     out = tmp_path / "out"
     first = batch.run(jobs_for(season, out), writers=writers())

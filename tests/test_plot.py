@@ -143,6 +143,42 @@ def test_save_all_writes_png_and_svg(result, tmp_path):
     assert not plt.get_fignums()  # nothing left open in pyplot
 
 
+def test_standard_figures_fit_their_text_inside_the_page(result):
+    """Tick labels, titles and the legend outside the plot all lie on the page, with
+    the margin the constrained layout keeps, and the plot takes the rest."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for name, fig in figures.figures(result).items():
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        (ax,) = fig.axes
+        outer = ax.get_tightbbox(renderer)
+        w, h = fig.bbox.width, fig.bbox.height
+        pad = figures.PAD_IN * fig.dpi
+        assert outer.x0 >= pad - 1 and outer.y0 >= pad - 1, name
+        assert outer.x1 <= w - pad + 1 and outer.y1 <= h - pad + 1, name
+        # snug: the text reaches the margin on every side
+        assert min(outer.x0, outer.y0, w - outer.x1, h - outer.y1) < pad + 2, name
+        assert fig.get_layout_engine() is None  # laid out once, the same in every format
+        fig.clear()
+
+
+def test_a_long_legend_takes_room_from_the_plot_not_the_page():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def width_for(label):
+        fig = Figure(figsize=(8, 3))
+        ax = fig.add_subplot()
+        ax.plot([0, 1], [0, 1], label=label)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        figures.fit_axes(fig)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        assert ax.get_tightbbox(renderer).x1 <= fig.bbox.width
+        return ax.get_position().width
+
+    assert width_for("a" * 40) < width_for("a") - 0.3
+
+
 def test_save_all_without_evidence_skips_the_score_trace(result, tmp_path):
     loaded = dataclasses.replace(result, features=None, evidence=None)
     names = {p.stem for p in figures.save_all(loaded, tmp_path, formats=("png",))}

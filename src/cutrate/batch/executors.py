@@ -75,6 +75,62 @@ class LocalExecutor:
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
 
 
+def _start_writer(levels: dict, writers: list) -> None:
+    from ..report.writers import warm_up
+
+    _start_worker(levels)
+    warm_up(writers)
+
+
+class WriterPool:
+    """Helper processes that write finished results' folders and draw season figures,
+    beside the writer thread of this process.
+
+    Drawing is Python-heavy work that holds the GIL, about 0.7 s per video for the
+    four figures, the peak sheet and the page; one writer thread makes it a serial
+    chain that a batch of short videos waits on long after decoding is done (the
+    decoding itself runs in the watchdog's child).  With helpers, several folders
+    are written at once on other cores.  They start (and import the plotting code,
+    about 1.2 CPU-s each) while the first video decodes, and ignore Ctrl-C: what
+    they were given is finished, as a writer thread would.  ``slots`` counts the
+    helpers free to take a folder.
+    """
+
+    def __init__(self, writers: list, processes: int) -> None:
+        import multiprocessing as mp
+
+        from .watchdog import current_levels, sigint_ignored
+
+        self.writers = writers
+        self.processes = processes
+        self.slots = threading.BoundedSemaphore(processes)
+        self.pool = ProcessPoolExecutor(max_workers=processes, mp_context=mp.get_context("spawn"),
+                                        initializer=_start_writer, initargs=(current_levels(), writers))
+        with sigint_ignored():  # the processes start now and inherit the ignored SIGINT
+            for _ in range(processes):
+                self.pool.submit(int)
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn(*args, **kwargs)`` in a helper (both must pickle)."""
+        return self.pool.submit(fn, *args, **kwargs)
+
+    def write(self, outcome: Any) -> None:
+        """Write one outcome's folder (as :func:`~cutrate.batch.jobs.write_outputs`),
+        raising what writing raised."""
+        from .jobs import write_outputs
+
+        self.submit(write_outputs, outcome, self.writers).result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+
+    def __enter__(self) -> WriterPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 _paused_lock = threading.Lock()
 _paused = 0  # cutrate jobs running on this Dask worker
 _stopped: list[Any] = []  # the profiler this module stopped, to start again

@@ -20,7 +20,8 @@ from ..io.inputs import exclusions_for, find_videos, output_names, read_exclusio
 from ..report.writers import data_writers, report_writers
 from ..settings import SeasonSettings, Settings
 from .jobs import Job, Outcome, clean_stale
-from .run import run
+from .executors import WriterPool
+from .run import run, writer_pool
 from .season import season_outcomes, season_pass, with_results
 
 
@@ -107,8 +108,9 @@ def prepare(output: str | os.PathLike) -> None:
 
 
 def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, plots: bool = True,
-                         html: bool = True, svg: bool = False) -> list[Path]:
-    """``season.csv``/``season.json``, the season plots and ``index.html`` of a batch."""
+                         html: bool = True, svg: bool = False, helpers: WriterPool | None = None) -> list[Path]:
+    """``season.csv``/``season.json``, the season plots and ``index.html`` of a batch
+    (the plots drawn side by side in ``helpers`` when given)."""
     from ..analysis.pipeline import load
     from ..report.season import write_season
 
@@ -120,7 +122,17 @@ def write_season_outputs(output: str | os.PathLike, outcomes: list[Outcome], *, 
     from ..report.figures import render_season
 
     results = [oc.result or load(oc.folder) for oc in ok]  # loaded only when a caller did not
-    rendered = render_season(results, ("png", "svg") if plots and svg else ("png",))
+    formats = ("png", "svg") if plots and svg else ("png",)
+    if helpers is None:
+        rendered = render_season(results, formats)
+    else:  # every other figure in a helper, the rest here, at the same time
+        from ..report.figures import SEASON_FIGURES
+
+        there = [helpers.submit(render_season, results, formats, names=(name,)) for name in SEASON_FIGURES[1::2]]
+        rendered = render_season(results, formats, names=SEASON_FIGURES[::2])
+        for fut in there:
+            rendered.update(fut.result())
+        rendered = {name: rendered[name] for name in SEASON_FIGURES}
     if plots:
         from ..io.atomic import write_atomic
 
@@ -218,21 +230,27 @@ def analyze_folder(
         parse_smpte(start_timecode, Timebase(60))  # a malformed timecode fails before any decoding
     writers = [*report_writers(plots=plots, html=html, exports=exports, thumbnails=thumbnails, svg=svg,
                                start_timecode=start_timecode, stats=stats), *data_writers()]
-    outcomes = run(jobs, workers=workers, scheduler=scheduler, writers=writers, force=force,
-                   on_outcome=on_outcome, progress=progress)
-    whole = season_outcomes(output, outcomes)
-    season: list[Path] = []
-    error = None
-    if len(whole) > 1 and any(oc.status != "failed" for oc in whole):
-        whole = season_pass(whole, writers, settings=season_settings, cache_dir=cache_dir)
-        whole = with_results(whole, cache_dir)
-        # this run's outcomes with their season segments, in input order
-        by_folder = {oc.folder: oc for oc in whole}
-        outcomes = [by_folder.get(oc.folder, oc) for oc in outcomes]
-        try:
-            season = write_season_outputs(output, whole, plots=plots, html=html, svg=svg)
-        except OSError as exc:
-            error = f"{output}: cannot write season table ({exc.strerror or exc})"
-    else:
-        whole = []
+    # in this process, the outputs are drawn by helper processes on every core
+    helpers = writer_pool(writers, len(jobs)) if scheduler is None and workers <= 1 else None
+    try:
+        outcomes = run(jobs, workers=workers, scheduler=scheduler, writers=writers, force=force,
+                       on_outcome=on_outcome, progress=progress, helpers=helpers)
+        whole = season_outcomes(output, outcomes)
+        season: list[Path] = []
+        error = None
+        if len(whole) > 1 and any(oc.status != "failed" for oc in whole):
+            whole = season_pass(whole, writers, settings=season_settings, cache_dir=cache_dir)
+            whole = with_results(whole, cache_dir)
+            # this run's outcomes with their season segments, in input order
+            by_folder = {oc.folder: oc for oc in whole}
+            outcomes = [by_folder.get(oc.folder, oc) for oc in outcomes]
+            try:
+                season = write_season_outputs(output, whole, plots=plots, html=html, svg=svg, helpers=helpers)
+            except OSError as exc:
+                error = f"{output}: cannot write season table ({exc.strerror or exc})"
+        else:
+            whole = []
+    finally:
+        if helpers is not None:
+            helpers.close()
     return Batch(jobs, outcomes, problems, season, error, whole)

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import threading
 import traceback
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from typing import Any
 
 from ..report.writers import Writer, warm_up
-from .executors import DaskExecutor, LocalExecutor
+from .executors import DaskExecutor, LocalExecutor, WriterPool
 from .jobs import Job, Outcome, analyse_job, up_to_date, write_outputs
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ def run(
     force: bool = False,
     on_outcome: Callable[[Outcome], None] | None = None,
     progress: Callable[[Job], Callable[[int, int], None] | None] | None = None,
+    helpers: WriterPool | None = None,
 ) -> list[Outcome]:
     """Analyse every job, writing each result as soon as it is finished.
 
@@ -55,6 +58,9 @@ def run(
         Called in this process as each job finishes, fails or is skipped.
     progress : callable(Job) -> per-frame callback, optional
         Only used when running in this process.
+    helpers : WriterPool, optional
+        Processes that write the outputs (see :func:`writer_pool`), several at a
+        time; without them one thread of this process writes them, in order.
 
     Returns
     -------
@@ -62,11 +68,26 @@ def run(
     """
     writers = list(writers)
     outcomes: dict[int, Outcome] = {}
+    said = threading.Lock()  # finished outcomes are reported one at a time
+
+    def write(oc: Outcome) -> None:
+        nonlocal helpers
+        pool = helpers
+        if pool is not None and pool.slots.acquire(blocking=False):  # a free helper, else this process
+            try:
+                pool.write(oc)
+                return
+            except BrokenProcessPool:  # a helper died: write here from now on
+                log.debug("the writer processes stopped; writing in this process")
+                helpers = None
+            finally:
+                pool.slots.release()
+        write_outputs(oc, writers)
 
     def finish(i: int, oc: Outcome) -> None:
         if oc.status == "done" and writers:
             try:
-                write_outputs(oc, writers)
+                write(oc)
             except OSError as exc:
                 oc = Outcome(oc.path, oc.folder, "failed", error=f"{oc.folder}: cannot write results ({exc.strerror or exc})",
                              seconds=oc.seconds, frames=oc.frames)
@@ -77,9 +98,10 @@ def run(
         # drop the evidence once written; keep the summary data
         if oc.result is not None and oc.result.evidence is not None:
             oc = replace(oc, result=replace(oc.result, evidence=None))
-        outcomes[i] = oc
-        if on_outcome is not None:
-            on_outcome(oc)
+        with said:
+            outcomes[i] = oc
+            if on_outcome is not None:
+                on_outcome(oc)
 
     todo = []
     for i, job in enumerate(jobs):
@@ -90,7 +112,8 @@ def run(
 
     if scheduler is None and (workers <= 1 or len(todo) <= 1):
         # one video's outputs are written while the next one decodes
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="cutrate-write") as writer:
+        with ThreadPoolExecutor(max_workers=1 + (helpers.processes if helpers else 0),
+                                thread_name_prefix="cutrate-write") as writer:
             if todo and writers:
                 writer.submit(warm_up, writers)  # imports and font caches while the first video decodes
             pending = []
@@ -126,6 +149,22 @@ def run(
         raise
     ex.close()
     return [outcomes[i] for i in range(len(jobs))]
+
+
+def writer_pool(writers: Iterable[Writer], videos: int) -> WriterPool | None:
+    """Helper processes to write ``videos`` results' outputs with ``writers`` beside
+    this process's writer thread: one per further core (at most 3, and fewer than
+    the videos), or None on one core, for one video, or when a writer cannot go to
+    another process (a lambda or a closure)."""
+    writers = list(writers)
+    processes = min((os.cpu_count() or 1) - 1, 3, videos - 1)
+    if not writers or processes < 1:
+        return None
+    try:
+        pickle.dumps(writers)
+    except Exception:  # noqa: BLE001 - pickling raises many kinds
+        return None
+    return WriterPool(writers, processes)
 
 
 def _size(path: str) -> int:

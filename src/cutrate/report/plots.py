@@ -178,7 +178,7 @@ def pace(data: Result | Timeline, ax: Axes | None = None, *, transitions: Sequen
                 ha="left" if left else "right", va="top", fontsize=10, fontweight="bold", color="#8c2d04")
     if short:
         rate = "" if average is None or not math.isfinite(average) else f" ({average:.1f} {what} per minute on average)"
-        ax.text(0.01, 0.89, f"the video is shorter than the {tl.window_s:g} s window: every window holds all of it"
+        ax.text(0.01, 0.89, f"the video is shorter than the {tl.window_s:g} s window:\nevery window holds all of it"
                 + rate, transform=ax.transAxes, ha="left", va="top", fontsize=9, style="italic", color="#555555")
     if isinstance(data, Result):
         gone = left_out(data)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,59 +74,65 @@ def write_all(result: Result, folder: str | os.PathLike) -> list[Path]:
     return [write(result, Path(folder)) for write in data_writers()]
 
 
-def _visuals_writer(plots: bool, html: bool, thumbnails: bool, svg: bool) -> Writer:
-    """The plots and report.html, each figure rendered once for both."""
+@dataclass(frozen=True)
+class VisualsWriter:
+    """The plots and report.html, each figure rendered once for both.  A plain
+    record, so a batch can hand it to a helper process."""
 
-    def write_visuals(result: Result, folder: Path) -> list[Path]:
+    plots: bool = True
+    html: bool = True
+    thumbnails: bool = True
+    svg: bool = False
+
+    def __call__(self, result: Result, folder: Path) -> list[Path]:
         from . import figures
 
-        rendered = figures.render(result, ("png", "svg") if plots and svg else ("png",))
-        written = figures.write_rendered(rendered, folder) if plots else []
-        if plots:
+        rendered = figures.render(result, ("png", "svg") if self.plots and self.svg else ("png",))
+        written = figures.write_rendered(rendered, folder) if self.plots else []
+        if self.plots:
             from .sheets import write_peak_sheet
 
             written.append(write_peak_sheet(result, folder))
-        if html:
+        if self.html:
             from .html import write_html
 
             pngs = {name: by_fmt["png"] for name, by_fmt in rendered.items()}
-            written.append(write_html(result, folder, thumbnails=thumbnails, plots=pngs))
+            written.append(write_html(result, folder, thumbnails=self.thumbnails, plots=pngs))
         return written
 
-    def warm() -> None:
+    def warm(self) -> None:
         """Import the plotting and page code and draw a tiny figure (fonts, caches):
         done while the first video decodes, it is off the critical path."""
         from . import figures, html, sheets  # noqa: F401
-        from .figures import Figure, figure_bytes
+        from .figures import Figure, figure_bytes, fit_axes
 
-        fig = Figure(figsize=(1.5, 1.0), layout="constrained")
+        fig = Figure(figsize=(1.5, 1.0))
         ax = fig.add_subplot()
         ax.plot([0, 1], [0, 1])
         ax.set_title("cutrate")
-        figure_bytes(fig, "png", dpi=40)
-        if thumbnails or plots:
+        figure_bytes(fit_axes(fig), "png", dpi=40)
+        if self.thumbnails or self.plots:
             from PIL import Image, ImageDraw, ImageFont  # noqa: F401
 
-    write_visuals.warm = warm  # type: ignore[attr-defined]
-    return write_visuals
 
+@dataclass(frozen=True)
+class ExportsWriter:
+    """The EDL, OTIO, FCP XML and Markdown exports, timecodes from ``start_timecode``."""
 
-def _exports_writer(start_timecode: str | None) -> Writer:
-    def write_exports(result: Result, folder: Path) -> list[Path]:
-        from .exports import write_exports as write
+    start_timecode: str | None = None
 
-        return write(result, folder, start_timecode=start_timecode)
+    def __call__(self, result: Result, folder: Path) -> list[Path]:
+        from .exports import write_exports
 
-    def warm() -> None:
+        return write_exports(result, folder, start_timecode=self.start_timecode)
+
+    def warm(self) -> None:
         from . import exports  # noqa: F401
 
         try:
             import opentimelineio  # noqa: F401
         except ImportError:
             pass
-
-    write_exports.warm = warm  # type: ignore[attr-defined]
-    return write_exports
 
 
 def report_writers(*, plots: bool = True, html: bool = True, exports: bool = True, thumbnails: bool = True,
@@ -135,9 +142,9 @@ def report_writers(*, plots: bool = True, html: bool = True, exports: bool = Tru
     ``stats.csv``, as chosen."""
     out: list[Writer] = []
     if plots or html:
-        out.append(_visuals_writer(plots, html, thumbnails, svg))
+        out.append(VisualsWriter(plots, html, thumbnails, svg))
     if exports:
-        out.append(_exports_writer(start_timecode))
+        out.append(ExportsWriter(start_timecode))
     if stats:
         out.append(write_stats_csv)
     return out
