@@ -598,6 +598,28 @@ def render_redetect(runs: list[dict]) -> str:
         f"| `result.redetect(flash_frames=2)` (features in memory) | {redetect:.3f} | {first / redetect:.0f}× |", ""])
 
 
+def readme_once(env: dict) -> dict:
+    """The README's main command on the bundled sample clips, as after install: a
+    fresh output folder and an empty feature cache."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cutrate-readme-") as out:
+        r = _run_measured([sys.executable, "-m", "cutrate", "analyze", str(ROOT / "sample_clips"), "-o",
+                           str(Path(out) / "reports"), "--cache-dir", str(Path(out) / "cache"), "-q"], env)
+        r["info"] = {"folders": len(list((Path(out) / "reports").glob("*/analysis.json")))}
+    return r
+
+
+def render_readme(runs: list[dict]) -> str:
+    walls = sorted(r["wall"] for r in runs)
+    cpus = sorted(r["cpu"] for r in runs)
+    return "\n".join([
+        "### The README command", "",
+        f"`cutrate analyze sample_clips/ -o reports/` ({runs[0]['info']['folders']} short clips, every output, "
+        f"an empty feature cache), {len(runs)} runs: median **{statistics.median(walls):.2f} s** wall "
+        f"(range {walls[0]:.2f}–{walls[-1]:.2f} s), {statistics.median(cpus):.1f} CPU-s.", ""])
+
+
 def write_section(doc: Path, body: str) -> None:
     """Replace the speed section of ``doc`` (see ``_docs.replace_section``)."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -678,6 +700,10 @@ def main(argv=None) -> int:
     env = dict(os.environ, OPENCV_LOG_LEVEL="ERROR", PYTHONPATH=str(ROOT / "src"))
     redetect_runs = [run_once("redetect", path, args) for _ in range(max(1, min(args.reps, 3)))]
     body += "\n\n" + render_redetect([r for r in redetect_runs if r["rc"] == 0] or redetect_runs)
+    readme_runs = [readme_once(env) for _ in range(max(1, args.reps))]
+    for r in readme_runs:
+        print(f"README command wall {r['wall']:.2f}s cpu {r['cpu']:.2f}s rc {r['rc']}", file=sys.stderr, flush=True)
+    body += "\n\n" + render_readme([r for r in readme_runs if r["rc"] == 0] or readme_runs)
     if args.batch is not None:
         from cutrate.testing.episodes import make_episode
 
