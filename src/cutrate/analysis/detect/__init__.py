@@ -44,7 +44,7 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`; a flash
 #: over a scene that moved on is in-shot; drawing changes on a steady beat of twos or
 #: threes are no cuts, see :func:`.cuts.on_a_beat`).
-RULES_VERSION = 5
+RULES_VERSION = 6
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -23,6 +23,12 @@ SAME_PICTURE = 0.30
 #: "Things moved" needs colours even closer than ``moved_color`` when frames are
 #: compared across an event rather than frame to frame.
 MOVED_ACROSS_EVENT = 0.5
+#: Across an event, a picture that moved on as far as the shot moves anyway in as
+#: many frames (up to CONTINUE times that) is the same shot moving.
+CONTINUE = 1.5
+#: The shot's own motion is measured at HOLD_PHASES offsets (the most of them): on
+#: twos or threes, a span of frames holds one more drawing change at some phases.
+HOLD_PHASES = 3
 #: A 6x8 grid of thumbnail blocks, and the mean absolute luma difference (0..255)
 #: below which a block did not change, for the static share of a picture.
 STATIC_GRID = (6, 8)
@@ -108,6 +114,7 @@ class Thumbs:
         self.area = (rows, cols)
         self.y = feats.thumb_y[:, rows, cols]
         self.uv = feats.thumb_uv
+        self.score = feats.score
         self.n = feats.n
         self._dis: dict[tuple[int, int], float] = {}
         self._static: dict[tuple[int, int], float] = {}
@@ -124,10 +131,38 @@ class Thumbs:
             d = self._dis[key] = float(block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)[0])
         return d
 
-    def moved_only(self, i: int, j: int, s: DetectSettings) -> bool:
+    def moved_only(self, i: int, j: int, s: DetectSettings, *, pan: bool = False) -> bool:
         """Whether frame j shows the same scene as frame i with things moved: all its
-        colours found nearby and part of the picture unchanged."""
-        return self.color_change(i, j) < MOVED_ACROSS_EVENT * s.moved_color and self.static(i, j) >= s.moved_static
+        colours found nearby and part of the picture unchanged; with ``pan``, or the
+        whole of it moved no farther than the shot moves anyway
+        (:meth:`moved_as_the_shot`)."""
+        if self.color_change(i, j) >= MOVED_ACROSS_EVENT * s.moved_color:
+            return False
+        return self.static(i, j) >= s.moved_static or (pan and self.moved_as_the_shot(i, j))
+
+    def moved_as_the_shot(self, i: int, j: int) -> bool:
+        """Whether frame ``j`` is no farther from frame ``i`` than the shot itself
+        moves over as many frames beside them: :data:`CONTINUE` times the smaller of
+        the changes over the span before ``i`` and the span after ``j``, each the most
+        over :data:`HOLD_PHASES` offsets (where a side has no room for the whole span,
+        twice the change over half of it).  A span in which a frame changes as much as
+        the way into or out of the event (``features.score``) may hold a cut: it does
+        not count, and without a span on either side the answer is no."""
+        span = j - i
+        if span < 2 or j >= self.n:
+            return False
+        # a span with a change as large as the way into or out of the event may hold a cut
+        limit = min(float(self.score[i + 1]), float(self.score[j]))
+        own = []
+        for side in (-1, 1):  # the span before i, then the span after j, at each phase of a hold
+            for length in (span, (span + 1) // 2):  # half the span, twice over, where the whole does not fit
+                starts = [i - length - d for d in range(HOLD_PHASES)] if side < 0 else [j + d for d in range(HOLD_PHASES)]
+                moved = [self.dis(a, a + length) for a in starts
+                         if a >= 0 and a + length < self.n and float(self.score[a + 1 : a + length + 1].max()) < limit]
+                if moved:
+                    own.append(max(moved) * span / length)
+                    break
+        return bool(own) and self.dis(i, j) <= CONTINUE * min(own)
 
     def color_change(self, i: int, j: int) -> float:
         """:func:`~cutrate.analysis.kernels.color_change` of frame ``j`` against ``i``."""

@@ -70,10 +70,10 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
         pre, post = r0 - 1, r1 + 1
         length = r1 - r0 + 1
         same = thumbs.dis(pre, post) < SAME_PICTURE
-        if length <= s.flash_frames and (same or thumbs.moved_only(pre, post, s)):
+        bright = float(mean[r0 : r1 + 1].mean()) > FLASH_MEAN
+        if length <= s.flash_frames and (same or thumbs.moved_only(pre, post, s, pan=bright)):
             found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
             continue
-        bright = float(mean[r0 : r1 + 1].mean()) > FLASH_MEAN
         if length <= s.flash_frames and bright:
             found.add("flash", post, r0, post, FLASH_CONFIDENCE if not same else SAME_PICTURE_CONFIDENCE)
             continue

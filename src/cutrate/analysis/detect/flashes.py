@@ -44,6 +44,26 @@ DEPARTURE_SHARE = 0.35
 #: got darker by DARKER_LEVEL luma levels (0..255) is light falling on the scene.
 DARKER_LEVEL = 16.0
 DARKER_SHARE = 0.10
+#: An object passing the lens hides the scene: on some frame between its first and
+#: last, fewer than two blocks are within HIDDEN (structural distance) of the frames
+#: before and after it.  Same-look shots cut in between keep their background in view.
+HIDDEN = 0.10
+#: ... while its first and last frames show part of the scene: two blocks within
+#: LENS_IN_VIEW of the frame before and after, or within IN_VIEW_SHARE times what
+#: the shot itself changes there in a frame or two (the scene moves meanwhile).
+LENS_IN_VIEW = 0.25
+#: ... and its colours are not those of the scene: on that frame, at least
+#: HIDDEN_COLOUR of the picture's colours (:meth:`.Thumbs.color_change`) are found
+#: neither before nor after it.
+HIDDEN_COLOUR = 0.4
+#: It enters on its first frame and leaves after its last: each covers at least
+#: EDGE_SHARE of the colours it covers at its widest.
+EDGE_SHARE = 0.25
+#: ... and the frames before and after it share their colours: fewer than
+#: SAME_COLOURS times as many changed between them as the object covered, and
+#: below LENS_COLOURS times ``moved_color`` (things moved for the whole occlusion).
+SAME_COLOURS = 0.5
+LENS_COLOURS = 2.0
 
 
 def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings) -> int | None:
@@ -65,19 +85,77 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     away = np.maximum.accumulate(np.maximum(back, score_t))
     thumbs.prefetch(range(pre, t + longest + 1))
     thumbs.color_changes(pre, range(t + 1, t + longest + 1))
+    luma = features.luma_mean
+    passed = None  # the length after which an object passing the lens has gone (the closest return)
     for length in range(1, longest + 1):
+        # a flash lights the scene while it moves on: a pan comes back moved as it moves
+        lit = length <= s.flash_frames and float(luma[t : t + length].mean()) >= float(luma[pre]) + BRIGHTER
         returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
-                    or thumbs.moved_only(pre, t + length, s))
-        if not returned:
-            continue
+                    or thumbs.moved_only(pre, t + length, s, pan=lit))
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
-        seen = max(IN_VIEW, IN_VIEW_SHARE * float(back[length]))
-        if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen):
-            return t + length
-        return None
-    return None
+        if returned:
+            seen = max(IN_VIEW, IN_VIEW_SHARE * float(back[length]))
+            if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen):
+                return t + length
+        if (length > s.flash_frames and (passed is None or back[length] < back[passed])
+                and passes_lens(thumbs, pre, t + length, s)):
+            passed = length
+        if returned:
+            break
+    return None if passed is None else t + passed
+
+
+def _second_best(blocks: np.ndarray) -> np.ndarray:
+    """Per frame (row), the second-smallest block distance: how clearly part of a
+    picture is in view in another."""
+    return np.partition(blocks, 1, axis=-1)[..., 1]
+
+
+def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
+    """Whether frames ``pre+1 .. after-1`` are an object passing the lens of a shot
+    that moves on meanwhile (fast animation, a pan): the first of them still shows
+    part of frame ``pre`` and the last part of frame ``after``, a frame between
+    them hides nearly all of both (:data:`HIDDEN`), and frame ``after`` is the
+    scene of ``pre`` moved on as the shot moves (:meth:`.Thumbs.moved_as_the_shot`).
+
+    A short shot cut in between fails: it shows none of ``pre`` on its first frame,
+    or, with the same background, keeps that background in view all along.
+    """
+    length = after - pre - 1
+    n = thumbs.n
+    if length < 3 or pre < 2 or after + 2 >= n:
+        return False
+    # part of the scene in view: as close as the shot's own next drawing would be
+    for end, inside, outside in ((pre, pre + 1, slice(pre - 2, pre)), (after, after - 1, slice(after + 1, after + 3))):
+        own = float(_second_best(thumbs.blocks_after(end, outside.start, outside.stop - 1)).max())
+        if float(_second_best(thumbs.blocks_after(end, inside, inside))[0]) >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
+            return False
+    inner = np.minimum(_second_best(thumbs.blocks_after(pre, pre + 2, after - 2)),
+                       _second_best(thumbs.blocks_after(after, pre + 2, after - 2)))
+    if float(inner.max()) < HIDDEN:
+        return False
+    frames = range(pre + 2, after - 1)
+    thumbs.color_changes(pre, frames)
+    thumbs.color_changes(after, frames)
+    covered = max(min(thumbs.color_change(pre, k), thumbs.color_change(after, k)) for k in frames)
+    if covered < HIDDEN_COLOUR:
+        return False  # the colours of the scene stayed in view: it moved (a pan), nothing covered it
+    if min(thumbs.color_change(pre, pre + 1), thumbs.color_change(after, after - 1)) < EDGE_SHARE * covered:
+        return False  # nothing entered on the first frame or left after the last: the span is misplaced
+    if thumbs.color_change(pre, after) >= min(SAME_COLOURS * covered, LENS_COLOURS * s.moved_color):
+        return False  # the frames either side do not share their colours: not one scene
+    return thumbs.moved_as_the_shot(pre, after)
+
+
+def ends_an_occlusion(thumbs: Thumbs, t: int, s: DetectSettings, fps: float) -> bool:
+    """Whether frame ``t`` is the first after an object passed the lens
+    (:func:`passes_lens`) for more than ``flash_frames`` and up to ``occlusion_s``
+    (its entry may have been too gradual to be a candidate)."""
+    longest = max(s.flash_frames, int(round(s.occlusion_s * fps)))
+    return any(passes_lens(thumbs, t - 1 - length, t, s) for length in range(s.flash_frames + 1, longest + 1)
+               if t - 1 - length >= 0)
 
 
 def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSettings) -> bool:
@@ -118,12 +196,13 @@ def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings)
         before = t - 1 - k
         if before < 0:
             break
-        if features.luma_mean[t - k : t].mean() < features.luma_mean[before] + BRIGHTER and k > 1:
+        lit = bool(features.luma_mean[t - k : t].mean() >= features.luma_mean[before] + BRIGHTER)
+        if not lit and k > 1:
             continue  # not a brighter event in between
         if float(features.score[t - k : t].max()) < DEPARTURE_SHARE * float(features.score[t]):
             continue  # nothing left the picture nearly as much as frame t changes it
         if (thumbs.dis(before, t) < min(SAME_PICTURE, RETURN_SHARE * float(features.score[t]))
-                or thumbs.moved_only(before, t, s)):
+                or thumbs.moved_only(before, t, s, pan=lit)):
             return True
     return False
 
