@@ -1,5 +1,5 @@
-"""Objects passing the lens of a moving shot, against short same-look shots cut in
-between: rendered clips (the project's generator) with known answers."""
+"""Objects passing the lens and flashes inside a shot, against short same-look shots
+cut in between: rendered clips (the project's generator) with known answers."""
 
 from __future__ import annotations
 
@@ -8,12 +8,16 @@ from pathlib import Path
 import pytest
 
 import cutrate
-from cutrate.testing.clips import PassBy, ShotSpec, render_clip
+from cutrate.testing.clips import Dissolve, Flash, PassBy, ShotSpec, render_clip
+
+
+def _render(path: Path, shots: list[ShotSpec], seed: int) -> Path:
+    render_clip(path, shots, seed=seed)
+    return path
 
 
 def _cuts(path: Path, shots: list[ShotSpec], seed: int) -> list[int]:
-    render_clip(path, shots, seed=seed)
-    return [t.frame for t in cutrate.analyze(path, use_cache=False).transitions]
+    return [t.frame for t in cutrate.analyze(_render(path, shots, seed), use_cache=False).transitions]
 
 
 @pytest.mark.parametrize(("motion", "hold", "frames", "scene"), [
@@ -38,3 +42,36 @@ def test_a_short_shot_on_the_same_background_is_no_object_passing_the_lens(tmp_p
              ShotSpec(frames, scene=203, look=202, motion=motion, hold=hold, grain=2.0),
              ShotSpec(30, scene=204, look=202, motion=motion, hold=hold, grain=2.0)]
     assert _cuts(tmp_path / "burst.mp4", shots, 202) == [30, 30 + frames]
+
+
+@pytest.mark.parametrize(("strength", "scene"), [(0.7, 224001), (0.75, 224001), (0.7, 311)])
+def test_a_flash_whose_light_outlasts_its_flat_frames_is_no_transition(tmp_path, strength, scene):
+    # a three-frame flash over fast motion: the first frame is flat white, the
+    # next two let a little of the moving scene through; the light, not the flat
+    # run, says how long it lasts, and the picture after it is the scene moved on
+    # (the first two clips gave a flash cut and a cut before rules v7)
+    shots = [ShotSpec(70, scene=scene, motion="fast", events=(Flash(58, frames=3, strength=strength),)),
+             ShotSpec(30, scene=scene + 1, motion="fast")]
+    path = tmp_path / "flash.mp4"
+    render_clip(path, shots, seed=2023, fps=30, size=(640, 360), crf=20)
+    assert [t.frame for t in cutrate.analyze(path, use_cache=False).transitions] == [70]
+
+
+@pytest.mark.parametrize("scene", [215001, 101])
+def test_a_shape_passing_the_lens_of_a_still_shot_is_no_cut(tmp_path, scene):
+    # a still shot: the picture after the shape has gone is the picture before it,
+    # however gently the shape came in (the first clip gave a cut before rules v7)
+    shots = [ShotSpec(97, scene=scene, motion="static", events=(Flash(28, frames=3, strength=0.61), PassBy(81, frames=9))),
+             ShotSpec(30, scene=scene + 1, motion="fast", hold=3)]
+    path = tmp_path / "still.mp4"
+    render_clip(path, shots, seed=2014, fps=25, size=(640, 360), crf=27)
+    assert [t.frame for t in cutrate.analyze(path, use_cache=False).transitions] == [97]
+
+
+@pytest.mark.parametrize(("frames", "scene"), [(6, 101), (8, 202), (10, 202)])
+def test_a_dissolve_into_animation_on_threes_is_one_transition(tmp_path, frames, scene):
+    # the first drawing change of the new shot can fall on the dissolve's last frame
+    shots = [ShotSpec(30, scene=scene, motion="drift"),
+             ShotSpec(40, scene=scene + 1, motion="fast", hold=3, enter=Dissolve(frames=frames))]
+    analysis = cutrate.analyze(_render(tmp_path / "mix.mp4", shots, scene), use_cache=False)
+    assert [t.kind for t in analysis.transitions] == ["dissolve"]

@@ -44,7 +44,7 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`; a flash
 #: over a scene that moved on is in-shot; drawing changes on a steady beat of twos or
 #: threes are no cuts, see :func:`.cuts.on_a_beat`).
-RULES_VERSION = 6
+RULES_VERSION = 7
 
 
 def detector_id(settings: DetectSettings) -> str:
@@ -92,8 +92,10 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
     out = found.transitions
     if s.dissolve:
         gradual = dissolves.find(features, s, found.events, flat)
-        # a cut inside a dissolve is a drawing change seen through the mix
-        out = [t for t in out if t.kind != "cut" or not any(d.start_frame < t.frame <= d.end_frame for d in gradual)]
+        # a cut inside a dissolve is a drawing change seen through the mix; so is
+        # one on the frame after its end (the mix fades out below what is measured)
+        out = [t for t in out
+               if t.kind != "cut" or not any(d.start_frame < t.frame <= d.end_frame + 1 for d in gradual)]
         out.extend(gradual)
     out.sort(key=lambda tr: tr.frame)
     cal = default_calibration() if calibration is None else calibration

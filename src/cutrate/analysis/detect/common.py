@@ -135,10 +135,12 @@ class Thumbs:
         """Whether frame j shows the same scene as frame i with things moved: all its
         colours found nearby and part of the picture unchanged; with ``pan``, or the
         whole of it moved no farther than the shot moves anyway
-        (:meth:`moved_as_the_shot`)."""
-        if self.color_change(i, j) >= MOVED_ACROSS_EVENT * s.moved_color:
-            return False
-        return self.static(i, j) >= s.moved_static or (pan and self.moved_as_the_shot(i, j))
+        (:meth:`moved_as_the_shot`), its colours then changed no more than from one
+        frame to the next of a shot (``moved_color``)."""
+        cc = self.color_change(i, j)
+        if cc < MOVED_ACROSS_EVENT * s.moved_color and self.static(i, j) >= s.moved_static:
+            return True
+        return pan and cc < s.moved_color and self.moved_as_the_shot(i, j)
 
     def moved_as_the_shot(self, i: int, j: int) -> bool:
         """Whether frame ``j`` is no farther from frame ``i`` than the shot itself

@@ -68,17 +68,29 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
     """Whether the change at ``t`` keeps the beat of animation on twos or threes: a
     change as large (at least BEAT_SHARE of it) two or three frames before and
     after it (only one side at the very start or end of the video), and quiet
-    frames in between (below QUIET_SHARE of it)."""
+    frames in between (below QUIET_SHARE of it).  A side on which a larger change
+    (the next cut) comes before the beat may be left out when the other side
+    keeps the beat for two beats."""
     n = score.shape[0]
     s_t = float(score[t])
+
+    def beat(b: int, step: int) -> bool:  # a beat at b, quiet from it to b + step
+        between = slice(min(b, b + step) + 1, max(b, b + step))
+        return 1 <= b < n and score[b] >= BEAT_SHARE * s_t and score[between].max() < QUIET_SHARE * s_t
+
     for k in BEATS:
-        sides = []  # (the frame of the neighbouring beat, the frames between)
-        if t - k >= 1:
-            sides.append((t - k, slice(t - k + 1, t)))
-        if t + k < n:
-            sides.append((t + k, slice(t + 1, t + k)))
-        if sides and all(score[b] >= BEAT_SHARE * s_t and score[between].max() < QUIET_SHARE * s_t
-                         for b, between in sides):
+        kept = []  # per side: the beat kept, once, twice, or the side left out (None)
+        for d in (-1, 1):
+            if not 1 <= t + d * k < n:
+                continue  # the start or end of the video
+            near = score[max(t + d, 0) : t + d * k + d : d] if d > 0 else score[t - k : t][::-1]
+            if beat(t + d * k, -d * k):
+                kept.append(2 if beat(t + 2 * d * k, -d * k) else 1)
+            elif float(near.max()) > s_t:
+                kept.append(None)
+            else:
+                kept.append(0)
+        if kept and all(v != 0 for v in kept) and (None not in kept or 2 in kept):
             return True
     return False
 

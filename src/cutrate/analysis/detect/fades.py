@@ -13,6 +13,7 @@ import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features
+from . import flashes
 from .common import SAME_PICTURE, Found, Thumbs, runs
 
 #: A flat frame is this dark (luma mean below) or this bright (above), 0..255.
@@ -58,7 +59,10 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
     fps = features.info.frame_rate
     limit = round(FADE_WALK_S * fps)
     std, mean = features.luma_std, features.luma_mean
+    done = 0  # the first frame after the last flash followed
     for r0, r1 in runs(flat):
+        if r0 < done:
+            continue  # a flat frame inside that flash
         if r0 == 0 or r1 == n - 1:
             # leader / tail: the edge of the video, not a boundary between shots
             if r0 == 0 and r1 + 1 < n:
@@ -68,9 +72,15 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
             found.mark(lo, hi)
             continue
         pre, post = r0 - 1, r1 + 1
-        length = r1 - r0 + 1
-        same = thumbs.dis(pre, post) < SAME_PICTURE
         bright = float(mean[r0 : r1 + 1].mean()) > FLASH_MEAN
+        if bright:
+            # a flash lasts as long as its light, also over frames a moving scene
+            # shows through a little too clearly to be flat
+            lit = flashes.flash_end(mean, r0, pre, s.flash_frames)
+            post = max(post, lit if lit is not None else post)
+        length = post - r0
+        done = post
+        same = thumbs.dis(pre, post) < SAME_PICTURE
         if length <= s.flash_frames and (same or thumbs.moved_only(pre, post, s, pan=bright)):
             found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
             continue

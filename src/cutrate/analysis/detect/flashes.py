@@ -31,7 +31,8 @@ IN_VIEW_SHARE = 1.25
 FLASH_RISE = 40.0
 FLASH_LUMA = 150.0
 #: Frames between a candidate's pre-frame and its return count as a brighter event
-#: when their mean luma exceeds the pre-frame's by this much.
+#: when their mean luma, and that of the first of them, exceed the pre-frame's by
+#: this much.
 BRIGHTER = 10.0
 #: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
 #: above INSERT_STILL times the smaller of the cuts into and out of it.
@@ -89,7 +90,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     passed = None  # the length after which an object passing the lens has gone (the closest return)
     for length in range(1, longest + 1):
         # a flash lights the scene while it moves on: a pan comes back moved as it moves
-        lit = length <= s.flash_frames and float(luma[t : t + length].mean()) >= float(luma[pre]) + BRIGHTER
+        lit = length <= s.flash_frames and _lit(luma, pre, t, t + length)
         returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
                     or thumbs.moved_only(pre, t + length, s, pan=lit))
         # a flash may cover everything; a longer occlusion enters and leaves the
@@ -98,6 +99,12 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         if returned:
             seen = max(IN_VIEW, IN_VIEW_SHARE * float(back[length]))
             if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen):
+                # a shape leaving the lens may still cover part of the returned
+                # frame (it is not yet within IN_VIEW of the frame before): the
+                # event lasts while the picture comes markedly closer
+                while (length < longest and back[length] >= IN_VIEW
+                       and back[length + 1] < RETURN_SHARE * back[length]):
+                    length += 1
                 return t + length
         if (length > s.flash_frames and (passed is None or back[length] < back[passed])
                 and passes_lens(thumbs, pre, t + length, s)):
@@ -105,6 +112,13 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         if returned:
             break
     return None if passed is None else t + passed
+
+
+def _lit(luma: np.ndarray, pre: int, a: int, b: int) -> bool:
+    """Whether frames ``a .. b-1`` are a brighter event than frame ``pre``: light
+    from the first of them on, and on average (:data:`BRIGHTER`)."""
+    lift = float(luma[pre]) + BRIGHTER
+    return float(luma[a]) >= lift and float(luma[a:b].mean()) >= lift
 
 
 def _second_best(blocks: np.ndarray) -> np.ndarray:
@@ -118,7 +132,8 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     that moves on meanwhile (fast animation, a pan): the first of them still shows
     part of frame ``pre`` and the last part of frame ``after``, a frame between
     them hides nearly all of both (:data:`HIDDEN`), and frame ``after`` is the
-    scene of ``pre`` moved on as the shot moves (:meth:`.Thumbs.moved_as_the_shot`).
+    scene of ``pre``, as it was or moved on as the shot moves
+    (:meth:`.Thumbs.moved_as_the_shot`).
 
     A short shot cut in between fails: it shows none of ``pre`` on its first frame,
     or, with the same background, keeps that background in view all along.
@@ -146,7 +161,9 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
         return False  # nothing entered on the first frame or left after the last: the span is misplaced
     if thumbs.color_change(pre, after) >= min(SAME_COLOURS * covered, LENS_COLOURS * s.moved_color):
         return False  # the frames either side do not share their colours: not one scene
-    return thumbs.moved_as_the_shot(pre, after)
+    # the scene of ``pre`` again: as it was (a still shot: closer than any hidden
+    # frame was), or moved on as the shot moves
+    return thumbs.dis(pre, after) < HIDDEN or thumbs.moved_as_the_shot(pre, after)
 
 
 def ends_an_occlusion(thumbs: Thumbs, t: int, s: DetectSettings, fps: float) -> bool:
@@ -196,7 +213,7 @@ def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings)
         before = t - 1 - k
         if before < 0:
             break
-        lit = bool(features.luma_mean[t - k : t].mean() >= features.luma_mean[before] + BRIGHTER)
+        lit = _lit(features.luma_mean, before, t - k, t)
         if not lit and k > 1:
             continue  # not a brighter event in between
         if float(features.score[t - k : t].max()) < DEPARTURE_SHARE * float(features.score[t]):
