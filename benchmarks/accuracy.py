@@ -71,6 +71,7 @@ from cutrate.eval import (
     format_calibration,
     format_errors,
     format_table,
+    peak_counts,
     pool,
     read_truth_tsv,
 )
@@ -398,15 +399,31 @@ def run_transnetv2(clips: Sequence[Clip], python: str, log: Callable[[str], None
 # --------------------------------------------------------------------------- report
 
 
+def peak_errors(scores: Sequence[ClipScore], clips: Sequence[Clip]) -> list[int]:
+    """Per clip, detected minus true count in the busiest 60 s (the whole clip when
+    shorter): how far a "N cuts in 60 seconds" sentence would be off."""
+    by_name = {c.name: c for c in clips}
+    out = []
+    for s in scores:
+        times = by_name[s.name].times
+        fps = (len(times) - 1) / float(times[-1]) if len(times) > 1 and times[-1] > 0 else 24.0
+        truth, detected = peak_counts(s, fps)
+        out.append(detected - truth)
+    return out
+
+
 def summary_table(runs: Sequence[MethodRun], clips: Sequence[Clip], tolerance: int) -> str:
-    """Markdown table: one row per method with pooled scores and speed."""
+    """Markdown table: one row per method with pooled scores, the 60 s peak's error
+    per clip and speed."""
     lines = [
-        "| method | P | R | F1 | hits | misses | false alarms | time (s) | frames/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| method | P | R | F1 | hits | misses | false alarms | 60 s peak within ±1 | worst peak error | time (s) | frames/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
         scores = run.scores(clips, tolerance)
         total = pool(scores)
+        err = peak_errors(scores, clips)
+        peak = f"{sum(abs(e) <= 1 for e in err)} of {len(err)} | {max(err, key=abs, default=0):+d}"
         done = [c for c in clips if c.name in run.detections]
         secs = sum(run.seconds[c.name] for c in done)
         frames = sum(c.frames for c in done)
@@ -414,7 +431,7 @@ def summary_table(runs: Sequence[MethodRun], clips: Sequence[Clip], tolerance: i
         partial = "" if len(done) == len(clips) else f" ({len(done)}/{len(clips)} clips)"
         lines.append(
             f"| {run.name}{partial} | {total.precision:.3f} | {total.recall:.3f} | {total.f1:.3f} "
-            f"| {total.hits} | {len(total.misses)} | {len(total.false_alarms)} | {secs:.1f} | {fps:.0f} |"
+            f"| {total.hits} | {len(total.misses)} | {len(total.false_alarms)} | {peak} | {secs:.1f} | {fps:.0f} |"
         )
     return "\n".join(lines) + "\n"
 

@@ -23,6 +23,8 @@ from cutrate.eval import (
     format_table,
     load_predictions,
     load_truth,
+    most_in_window,
+    peak_counts,
     pool,
     read_analysis_json,
     read_frame_list,
@@ -566,3 +568,28 @@ def test_import_is_light() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     assert out.stdout.strip() == ""
+
+
+# ----------------------------------------------------------------- the 60 s peak
+
+
+def test_most_in_window_counts_the_busiest_stretch_exactly():
+    assert most_in_window([], 10) == 0
+    assert most_in_window([0, 9, 10], 10) == 2  # [0, 10) holds 0 and 9; 10 starts the next
+    assert most_in_window([50, 5, 12, 13, 14, 30], 10) == 4  # order does not matter: 5, 12, 13, 14
+    assert most_in_window([3, 3], 1) == 2  # a frame listed twice is two
+    with pytest.raises(ValueError):
+        most_in_window([1], 0)
+
+
+def test_peak_counts_compares_the_busiest_minute_of_truth_and_detections():
+    # 25 fps: a 60 s window is 1500 frames; truth has 3 cuts in the first minute and
+    # a dissolve far later, the detector misses one cut and adds a false alarm
+    truth = [row("cut", 100), row("cut", 200), row("cut", 300), row("dissolve", 4000, 4010),
+             row("not_a_cut", 600, 602)]
+    score = evaluate(truth, [100, 300, 601, 4005])
+    assert peak_counts(score, 25.0) == (3, 3)  # the miss and the false alarm cancel out
+    assert peak_counts(evaluate(truth, [100, 300, 4005]), 25.0) == (3, 2)
+    assert peak_counts(score, 25.0, window_s=1.0) == (1, 1)
+    with pytest.raises(ValueError):
+        peak_counts(score, 0.0)

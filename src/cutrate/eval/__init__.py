@@ -73,7 +73,7 @@ clips before computing the ratios (micro-averaging).
 
 from __future__ import annotations
 
-from .match import calibrate, evaluate, pool
+from .match import calibrate, evaluate, most_in_window, peak_counts, pool
 from .readers import (
     TRUTH_SUFFIX,
     find_pairs,
@@ -126,6 +126,8 @@ __all__ = [
     "format_table",
     "load_predictions",
     "load_truth",
+    "most_in_window",
+    "peak_counts",
     "pool",
     "read_analysis_json",
     "read_frame_list",

@@ -187,3 +187,34 @@ def calibrate(
             scores.append(evaluate(truth, kept, tolerance=tolerance))
         out.append(CalibrationRow(threshold=float(th), count=count, score=pool(scores)))
     return out
+
+
+def most_in_window(frames: Iterable[int], window: int) -> int:
+    """The most of ``frames`` that fall in any ``window`` consecutive frames
+    (``[f, f + window)``); all of them when they span less than the window."""
+    if window < 1:
+        raise ValueError(f"window must be >= 1 frame, got {window}")
+    fs = sorted(int(f) for f in frames)
+    best, lo = 0, 0
+    for hi, f in enumerate(fs):
+        while fs[lo] <= f - window:
+            lo += 1
+        best = max(best, hi - lo + 1)
+    return best
+
+
+def peak_counts(score: ClipScore, fps: float, *, window_s: float = 60.0) -> tuple[int, int]:
+    """The busiest ``window_s`` of one clip, counted twice: ``(truth, detected)``.
+
+    The truth counts every counted row (at its start frame for a cut, its middle
+    for a gradual transition), the detections count hits and false alarms (the
+    detections scored; those on optional rows are left out, as in precision).
+    ``detected - truth`` is how far a sentence like "93 cuts in 60 seconds" would
+    be off.  A clip shorter than the window is counted whole.
+    """
+    if not fps > 0:
+        raise ValueError(f"fps must be > 0, got {fps}")
+    window = max(1, round(window_s * fps))
+    truth = [(r.start_frame + r.end_frame) // 2 for r in (*(m.row for m in score.matches), *score.misses)]
+    detected = [m.frame for m in score.matches] + [fa.frame for fa in score.false_alarms]
+    return most_in_window(truth, window), most_in_window(detected, window)
