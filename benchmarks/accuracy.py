@@ -71,7 +71,7 @@ from cutrate.eval import (
     format_calibration,
     format_errors,
     format_table,
-    peak_counts,
+    peak_errors,
     pool,
     read_truth_tsv,
 )
@@ -399,17 +399,10 @@ def run_transnetv2(clips: Sequence[Clip], python: str, log: Callable[[str], None
 # --------------------------------------------------------------------------- report
 
 
-def peak_errors(scores: Sequence[ClipScore], clips: Sequence[Clip]) -> list[int]:
-    """Per clip, detected minus true count in the busiest 60 s (the whole clip when
-    shorter): how far a "N cuts in 60 seconds" sentence would be off."""
-    by_name = {c.name: c for c in clips}
-    out = []
-    for s in scores:
-        times = by_name[s.name].times
-        fps = (len(times) - 1) / float(times[-1]) if len(times) > 1 and times[-1] > 0 else 24.0
-        truth, detected = peak_counts(s, fps)
-        out.append(detected - truth)
-    return out
+def _fps(clip: Clip) -> float:
+    """Frames per second of ``clip``, from its decoded timestamps."""
+    t = clip.times
+    return (len(t) - 1) / float(t[-1]) if len(t) > 1 and t[-1] > 0 else 24.0
 
 
 def summary_table(runs: Sequence[MethodRun], clips: Sequence[Clip], tolerance: int) -> str:
@@ -422,7 +415,7 @@ def summary_table(runs: Sequence[MethodRun], clips: Sequence[Clip], tolerance: i
     for run in runs:
         scores = run.scores(clips, tolerance)
         total = pool(scores)
-        err = peak_errors(scores, clips)
+        err = peak_errors(scores, {c.name: _fps(c) for c in clips})
         peak = f"{sum(abs(e) <= 1 for e in err)} of {len(err)} | {max(err, key=abs, default=0):+d}"
         done = [c for c in clips if c.name in run.detections]
         secs = sum(run.seconds[c.name] for c in done)

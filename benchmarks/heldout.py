@@ -72,7 +72,7 @@ from cutrate.eval import (
     evaluate,
     format_calibration,
     format_table,
-    peak_counts,
+    peak_errors,
     pool,
     read_truth_tsv,
 )
@@ -666,20 +666,13 @@ def fine_cause_table(b: Breakdown) -> str:
     return "\n".join(out) + "\n"
 
 
-def peak_errors(scores: Sequence[ClipScore], clips: Sequence[Clip]) -> list[int]:
-    """Per clip, detected minus true count in the busiest 60 s (the whole clip when
-    shorter): how far a "N cuts in 60 seconds" sentence would be off."""
-    fps = {c.name: c.plan.fps for c in clips}
-    return [d - t for t, d in (peak_counts(s, fps[s.name]) for s in scores)]
-
-
 def pooled_table(runs: Sequence[MethodRun], clips: Sequence[Clip], tol: int) -> str:
     lines = ["| method | P | R | F1 | hits | misses | false alarms | 60 s peak within ±1 | worst peak error | time (s) |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for run in runs:
         scores = run.scores(clips, tol)
         p = pool(scores)
-        err = peak_errors(scores, clips)
+        err = peak_errors(scores, {c.name: c.plan.fps for c in clips})
         worst = max(err, key=abs, default=0)
         lines.append(f"| {run.name} | {p.precision:.3f} | {p.recall:.3f} | {p.f1:.3f} | {p.hits} | "
                      f"{len(p.misses)} | {len(p.false_alarms)} | {sum(abs(e) <= 1 for e in err)} of {len(err)} | "

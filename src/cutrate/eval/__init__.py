@@ -73,7 +73,7 @@ clips before computing the ratios (micro-averaging).
 
 from __future__ import annotations
 
-from .match import calibrate, evaluate, most_in_window, peak_counts, pool
+from .match import calibrate, evaluate, most_in_window, peak_counts, peak_errors, pool
 from .readers import (
     TRUTH_SUFFIX,
     find_pairs,
@@ -128,6 +128,7 @@ __all__ = [
     "load_truth",
     "most_in_window",
     "peak_counts",
+    "peak_errors",
     "pool",
     "read_analysis_json",
     "read_frame_list",

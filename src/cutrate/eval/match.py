@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from .records import DEFAULT_TOLERANCE, CalibrationRow, ClipScore, Detection, FalseAlarm, Match, TruthRow
@@ -218,3 +218,10 @@ def peak_counts(score: ClipScore, fps: float, *, window_s: float = 60.0) -> tupl
     truth = [(r.start_frame + r.end_frame) // 2 for r in (*(m.row for m in score.matches), *score.misses)]
     detected = [m.frame for m in score.matches] + [fa.frame for fa in score.false_alarms]
     return most_in_window(truth, window), most_in_window(detected, window)
+
+
+def peak_errors(scores: Iterable[ClipScore], fps: Mapping[str, float], *, window_s: float = 60.0) -> list[int]:
+    """Per clip (``fps`` keyed by :attr:`ClipScore.name`), detected minus true count
+    in its busiest ``window_s`` (:func:`peak_counts`): how far a "N cuts in 60
+    seconds" sentence would be off."""
+    return [d - t for t, d in (peak_counts(s, fps[s.name], window_s=window_s) for s in scores)]

@@ -83,7 +83,7 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
         for d in (-1, 1):
             if not 1 <= t + d * k < n:
                 continue  # the start or end of the video
-            near = score[max(t + d, 0) : t + d * k + d : d] if d > 0 else score[t - k : t][::-1]
+            near = score[t + 1 : t + k + 1] if d > 0 else score[t - k : t]  # the frames up to that beat
             if beat(t + d * k, -d * k):
                 kept.append(2 if beat(t + 2 * d * k, -d * k) else 1)
             elif float(near.max()) > s_t:

@@ -77,7 +77,8 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
             # a flash lasts as long as its light, also over frames a moving scene
             # shows through a little too clearly to be flat
             lit = flashes.flash_end(mean, r0, pre, s.flash_frames)
-            post = max(post, lit if lit is not None else post)
+            if lit is not None:
+                post = max(post, lit)
         length = post - r0
         done = post
         same = thumbs.dis(pre, post) < SAME_PICTURE
