@@ -117,6 +117,11 @@ class ShotSpec:
         Animation on ones, twos or threes: each drawing is held ``hold`` frames.
     grain
         Standard deviation of per-frame luminance grain, in 8-bit levels.
+    zoom
+        Framing: ``(scale, x, y)`` shows the scene ``scale`` times closer, centred on
+        ``(x, y)`` (shares of the width and height); ``(1, 0.5, 0.5)`` is the wide
+        shot.  Two shots of one ``scene`` and ``look`` with other framings give a cut
+        within one scene (wide and close-up).
     events
         In-shot :class:`Flash`, :class:`Freeze` or :class:`PassBy`, in local frames.
     enter
@@ -131,10 +136,14 @@ class ShotSpec:
     motion: Motion = "drift"
     hold: int = 1
     grain: float = 0.0
+    zoom: tuple[float, float, float] = (1.0, 0.5, 0.5)
     events: tuple[Event, ...] = ()
     enter: TransitionSpec = Cut()
 
     def __post_init__(self) -> None:
+        scale, zx, zy = self.zoom
+        if not (scale >= 1.0 and 0.0 <= zx <= 1.0 and 0.0 <= zy <= 1.0):
+            raise ValueError(f"invalid shot: {self!r} (zoom is (scale >= 1, x, y) with x, y in 0..1)")
         if self.frames < 1 or self.hold < 1 or self.grain < 0 or self.motion not in _SPEED:
             raise ValueError(f"invalid shot: {self!r}")
         for ev in self.events:
@@ -399,7 +408,20 @@ class _Scene:
             else:
                 out += (255 - out) * ev.strength
             img = np.clip(np.rint(out), 0, 255).astype(np.uint8)
-        return img
+        return self._framed(img)
+
+    def _framed(self, img: np.ndarray) -> np.ndarray:
+        """The shot's framing of a rendered wide frame (a close-up crop, scaled up)."""
+        import cv2
+
+        scale, zx, zy = self.shot.zoom
+        if scale == 1.0:
+            return img
+        cw, ch = self.w / scale, self.h / scale
+        x0 = min(max(zx * self.w - cw / 2, 0.0), self.w - cw)
+        y0 = min(max(zy * self.h - ch / 2, 0.0), self.h - ch)
+        m = np.array([[scale, 0.0, -x0 * scale], [0.0, scale, -y0 * scale]], np.float32)
+        return cv2.warpAffine(img, m, (self.w, self.h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
 
 
 def _frames(shots: Sequence[ShotSpec], recipes: list[_Recipe], seed: int,

@@ -43,8 +43,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: calibrated probabilities, see :mod:`.confidence`; 5: a short insert shot that
 #: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`; a flash
 #: over a scene that moved on is in-shot; drawing changes on a steady beat of twos or
-#: threes are no cuts, see :func:`.cuts.on_a_beat`).
-RULES_VERSION = 7
+#: threes are no cuts, see :func:`.cuts.on_a_beat`; 6-7: shapes passing the lens,
+#: flashes that outlast their flat frames; 8: a clean spike on one frame is a cut
+#: from 0.6 of ``threshold`` on, see :func:`.cuts.spikes`).
+RULES_VERSION = 8
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -1,0 +1,47 @@
+"""Cuts within one scene: wide and close-up of the same set and palette, whose change
+score is small but stands alone on one frame (rendered clips with known answers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import cutrate
+from cutrate.analysis.detect import cuts
+from cutrate.testing.clips import ShotSpec, render_clip
+
+
+def _three_framings(path: Path, scene: int, motion: str, zoom: tuple[float, float, float], **kw) -> list[int]:
+    shots = [ShotSpec(30, scene=scene, motion=motion), ShotSpec(20, scene=scene, motion=motion, zoom=zoom),
+             ShotSpec(30, scene=scene, motion=motion)]
+    render_clip(path, shots, seed=scene, size=(320, 180))
+    return [t.frame for t in cutrate.analyze(path, use_cache=False, **kw).transitions]
+
+
+@pytest.mark.parametrize(("scene", "motion", "zoom"), [
+    (101, "static", (1.25, 0.6, 0.4)),  # the cut into the close-up scores 0.16: found by rules v8 only
+    (404, "static", (1.25, 0.6, 0.4)), (505, "drift", (1.4, 0.5, 0.5)), (606, "static", (1.8, 0.3, 0.6)),
+])
+def test_a_cut_to_a_close_up_of_the_same_scene_and_back_is_found(tmp_path, scene, motion, zoom):
+    assert _three_framings(tmp_path / "framing.mp4", scene, motion, zoom) == [30, 50]
+
+
+def test_a_higher_threshold_also_raises_the_floor_of_clean_spikes(tmp_path):
+    # the same clip as the first case: both cuts are clean spikes below 0.36
+    assert _three_framings(tmp_path / "strict.mp4", 101, "static", (1.25, 0.6, 0.4), threshold=0.6) == []
+
+
+def test_spikes_stand_alone_within_three_frames():
+    score = np.zeros(40)
+    score[10] = 0.15                  # alone: a spike
+    score[20], score[23] = 0.15, 0.05  # a change again three frames later (threes): none
+    score[30] = 0.11                  # below 0.6 of the default threshold: none
+    assert np.flatnonzero(cuts.spikes(score, 0.2)).tolist() == [10]
+    assert np.flatnonzero(cuts.spikes(score, 0.3)).tolist() == []
+
+
+def test_a_framing_outside_the_picture_is_refused():
+    with pytest.raises(ValueError, match="zoom"):
+        ShotSpec(10, zoom=(0.5, 0.5, 0.5))
