@@ -33,6 +33,12 @@ HOLD_PHASES = 3
 #: below which a block did not change, for the static share of a picture.
 STATIC_GRID = (6, 8)
 STATIC_LEVEL = 3.0
+#: A static-grid block has detail when its luma spread (std, 0..255) is at least this.
+DETAIL_LEVEL = 8.0
+#: A change moved every edge of a picture with at least DETAIL_BLOCKS blocks of
+#: detail (of 48) when it kept less than DETAIL_KEPT of them.
+DETAIL_BLOCKS = 8
+DETAIL_KEPT = 0.15
 #: Thumbnail rows and columns at the edges that stay darker than BORDER_LEVEL
 #: (0..255) in all but BORDER_SHARE of the frames are letterbox or pillarbox bars:
 #: the same in every shot, so frame comparisons leave them out.
@@ -97,6 +103,28 @@ def static_between(a: np.ndarray, b: np.ndarray) -> float:
     bh, bw = h // gy, w // gx
     blocks = np.abs(d[: gy * bh, : gx * bw]).reshape(gy, bh, gx, bw).mean(axis=(1, 3))
     return float((blocks < STATIC_LEVEL).mean())
+
+
+def kept_detail(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
+    """Of the :data:`STATIC_GRID` blocks with detail (an edge: luma spread of at
+    least :data:`DETAIL_LEVEL` in ``a`` or ``b``), the share that is the same in both
+    (as :func:`static_between` judges), and how many such blocks there are.  Things
+    moving over a still scene keep the detail of the rest; a cut to another
+    framing, another drawing or another title moves every edge."""
+    a32, b32 = a.astype(np.float32), b.astype(np.float32)
+    d = b32 - a32
+    d -= np.median(d)
+    h, w = d.shape
+    gy, gx = STATIC_GRID
+    bh, bw = h // gy, w // gx
+
+    def grid(x: np.ndarray) -> np.ndarray:
+        return x[: gy * bh, : gx * bw].reshape(gy, bh, gx, bw)
+
+    same = np.abs(grid(d)).mean(axis=(1, 3)) < STATIC_LEVEL
+    detail = np.maximum(grid(a32).std(axis=(1, 3)), grid(b32).std(axis=(1, 3))) >= DETAIL_LEVEL
+    count = int(detail.sum())
+    return (float(same[detail].mean()) if count else 1.0), count
 
 
 class Thumbs:
@@ -196,6 +224,15 @@ class Thumbs:
         if v is None:
             v = self._static[key] = static_between(self.y[i], self.y[j])
         return v
+
+    def moved_every_edge(self, i: int, j: int) -> bool:
+        """Whether frame ``j`` kept less than DETAIL_KEPT of the blocks with detail of
+        frame ``i`` (at least DETAIL_BLOCKS of them, :func:`kept_detail`): things
+        moving over a still scene keep the rest of its detail; a cut to a closer
+        framing of the same set, or from one title to the next, keeps only flat
+        areas unchanged."""
+        kept, count = kept_detail(self.y[i], self.y[j])
+        return count >= DETAIL_BLOCKS and kept < DETAIL_KEPT
 
     def prefetch(self, frames: range) -> None:
         """Compute the colour histograms of ``frames`` in one batch (before many

@@ -195,13 +195,14 @@ def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_
 
 
 def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int,
-                    cut_margin: Callable[[int], float | None], exits: set[int]) -> bool:
+                    cut_margin: Callable[[int], float | None], exits: set[int], clean: bool) -> bool:
     """Whether the candidate at ``t`` is an in-shot event (marked in ``found``), the
     end of one, or a flash cut (added to ``found``).  A short insert shot that
     returns (:func:`.flashes.is_insert`) is no event when both its cuts pass the cut
-    tests (``cut_margin``); its way out is then added to ``exits``."""
+    tests (``cut_margin``); its way out is then added to ``exits``.  ``clean``: the
+    change at ``t`` is a clean spike (:func:`spikes`)."""
     score = features.score
-    event_end = flashes.return_after(features, thumbs, t, float(score[t]), s)
+    event_end = flashes.return_after(features, thumbs, t, float(score[t]), s, clean=clean)
     if event_end is not None:
         if (flashes.is_insert(features, thumbs, t, event_end, s)
                 and cut_margin(t) is not None and cut_margin(event_end) is not None):
@@ -234,14 +235,17 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
             margins = ((score[t] - SPIKE_SHARE * s.threshold) / SCORE_UNIT, (ev - SPIKE_EVIDENCE * score[t]) / EVIDENCE_UNIT)
         else:
             return None
-        if features.color_change[t] < s.moved_color and (static_share(thumbs, t) >= s.moved_static
-                                                         or on_a_beat(features.score, t)):
-            return None  # the same colours nearby, and much of the picture unchanged or a steady beat: things moved
+        if features.color_change[t] < s.moved_color:
+            if on_a_beat(features.score, t):
+                return None  # the same colours nearby and a steady beat: a new drawing
+            if static_share(thumbs, t) >= s.moved_static and not (spike[t] and thumbs.moved_every_edge(t - 1, t)):
+                return None  # the same colours nearby and much of the picture unchanged: things moved
+            # (a clean spike that moved every edge is a cut to another framing or title)
         return min(margins)
 
     exits: set[int] = set()
     for t in candidates(score, rise, s, spike).tolist():
-        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits):
+        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits, bool(spike[t])):
             continue
         margin = cut_margin(t)
         if margin is not None:

@@ -67,10 +67,13 @@ SAME_COLOURS = 0.5
 LENS_COLOURS = 2.0
 
 
-def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings) -> int | None:
+def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings, *,
+                 clean: bool = False) -> int | None:
     """The last frame of an in-shot event starting at ``t`` (a flash or an object
     passing the lens), after which the picture returns to frame ``t - 1``; None when
-    the picture does not return."""
+    the picture does not return.  ``clean``: the change at ``t`` is a clean spike
+    (:func:`.cuts.spikes`); a picture that then holds (:func:`still_after`) has not
+    returned, however much it looks like the shot before with things moved."""
     n = features.n
     pre = t - 1
     fps = features.info.frame_rate
@@ -92,7 +95,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         # a flash lights the scene while it moves on: a pan comes back moved as it moves
         lit = length <= s.flash_frames and _lit(luma, pre, t, t + length)
         returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
-                    or thumbs.moved_only(pre, t + length, s, pan=lit))
+                    or (thumbs.moved_only(pre, t + length, s, pan=lit) and not (clean and still_after(thumbs, t, t + length))))
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
@@ -112,6 +115,15 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         if returned:
             break
     return None if passed is None else t + passed
+
+
+def still_after(thumbs: Thumbs, t: int, k: int) -> bool:
+    """Whether frame ``k`` still shows the picture that frame ``t`` brought, one that
+    moved every edge of the frame before (:meth:`.Thumbs.moved_every_edge`): ``k`` is
+    closer to ``t`` than to ``t - 1``.  Then it has not returned to the shot before,
+    however much it looks like that shot with things moved (a cut to another framing
+    of one scene keeps its colours, and the picture holds after it)."""
+    return thumbs.dis(t, k) < thumbs.dis(t - 1, k) and thumbs.moved_every_edge(t - 1, t)
 
 
 def _lit(luma: np.ndarray, pre: int, a: int, b: int) -> bool:
