@@ -148,6 +148,7 @@ class Thumbs:
         self._static: dict[tuple[int, int], float] = {}
         self._cc: dict[tuple[int, int], float] = {}
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._blocks: dict[tuple[int, int], np.ndarray] = {}
 
     def dis(self, i: int, j: int) -> float:
         """Structural dissimilarity of frames ``i`` and ``j`` (0..1)."""
@@ -257,10 +258,17 @@ class Thumbs:
         return y, uv[:, 0], uv[:, 1]
 
     def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:
-        """Block dissimilarities of frame ``i`` against each of frames ``first..last``."""
-        b = self.y[first : last + 1].astype(np.float32)
-        a = np.broadcast_to(self.y[i].astype(np.float32), b.shape)
-        return block_dissimilarities(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
+        """Block dissimilarities of frame ``i`` against each of frames ``first..last``,
+        shape (frames, blocks); each pair is computed once (the occlusion tests ask
+        about the same pairs for many spans)."""
+        frames = range(first, last + 1)
+        todo = [k for k in frames if (i, k) not in self._blocks]
+        if todo:
+            b = self.y[todo].astype(np.float32)
+            a = np.broadcast_to(self.y[i].astype(np.float32), b.shape)
+            for k, row in zip(todo, block_dissimilarities(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)):
+                self._blocks[(i, k)] = row
+        return np.stack([self._blocks[(i, k)] for k in frames]) if len(frames) else np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
 
 
 class Found:

@@ -154,8 +154,12 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     n = thumbs.n
     if length < 3 or pre < 2 or after + 2 >= n:
         return False
+    if thumbs.color_change(pre, after) >= LENS_COLOURS * s.moved_color:
+        return False  # (the colour test below, first: it is the cheapest)
     # part of the scene in view: as close as the shot's own next drawing would be
-    for end, inside, outside in ((pre, pre + 1, slice(pre - 2, pre)), (after, after - 1, slice(after + 1, after + 3))):
+    # (the end after the span first: ends_an_occlusion asks about one such end for
+    # many spans, so it is known after the first)
+    for end, inside, outside in ((after, after - 1, slice(after + 1, after + 3)), (pre, pre + 1, slice(pre - 2, pre))):
         own = float(_second_best(thumbs.blocks_after(end, outside.start, outside.stop - 1)).max())
         if float(_second_best(thumbs.blocks_after(end, inside, inside))[0]) >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
             return False
