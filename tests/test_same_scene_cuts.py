@@ -32,7 +32,7 @@ def test_a_cut_to_a_close_up_of_the_same_scene_and_back_is_found(tmp_path, scene
 
 
 def test_a_higher_threshold_also_raises_the_floor_of_clean_spikes(tmp_path):
-    # the same clip as the first case: both cuts are clean spikes below 0.36
+    # the same clip as the first case: both cuts are clean spikes below 0.52
     assert _three_framings(tmp_path / "strict.mp4", 101, "static", (1.25, 0.6, 0.4), threshold=0.6) == []
 
 
@@ -43,6 +43,9 @@ def test_spikes_stand_alone_within_three_frames():
     score[30] = 0.11                  # below 0.6 of the default threshold: none
     assert np.flatnonzero(cuts.spikes(score, 0.2)).tolist() == [10]
     assert np.flatnonzero(cuts.spikes(score, 0.3)).tolist() == []
+    # a spike may score 40 % less than the threshold, but not more than 0.08 less
+    assert cuts.spike_floor(0.2) == pytest.approx(0.12) and cuts.spike_floor(0.1) == pytest.approx(0.06)
+    assert cuts.spike_floor(0.99) == pytest.approx(0.91)
 
 
 def test_a_framing_outside_the_picture_is_refused():

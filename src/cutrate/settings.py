@@ -64,8 +64,8 @@ class DetectSettings:
         Cuts between two shots of one scene (same set and palette, other framing)
         score 0.2-0.3, so the default is 0.2; the other signs below keep motion out.
         With the ``cutrate`` rules, a clean spike (a change on one frame only, far
-        above every score within three frames of it) is a cut from 0.6 of this on
-        (:func:`cutrate.analysis.detect.cuts.spikes`).
+        above every score within three frames of it) is a cut from 0.6 of this on,
+        but no more than 0.08 below it (:func:`cutrate.analysis.detect.cuts.spikes`).
     contrast : float
         ``cutrate`` rules only: how far a cut's score must rise above the median
         score of its neighbourhood (0..1).

@@ -45,7 +45,7 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: over a scene that moved on is in-shot; drawing changes on a steady beat of twos or
 #: threes are no cuts, see :func:`.cuts.on_a_beat`; 6-7: shapes passing the lens,
 #: flashes that outlast their flat frames; 8: a clean spike on one frame is a cut
-#: from 0.6 of ``threshold`` on, see :func:`.cuts.spikes`, and one that moves every
+#: a little below ``threshold``, see :func:`.cuts.spikes`, and one that moves every
 #: edge of the picture is no "things moved" however much flat area stays, see
 #: :meth:`.common.Thumbs.moved_every_edge`).
 RULES_VERSION = 8

@@ -39,14 +39,16 @@ BEATS = (2, 3)
 BEAT_SHARE = 0.5
 QUIET_SHARE = 0.2
 #: A clean spike: a change below ``threshold`` (or rising less than ``contrast``
-#: above its neighbourhood) still is a cut candidate when it is at least
-#: SPIKE_SHARE of ``threshold`` and SPIKE_RATIO times every score within SPIKE_REACH
+#: above its neighbourhood) still is a cut candidate when it is at least SPIKE_SHARE
+#: of ``threshold`` (and at most SPIKE_MARGIN below it, so a strict threshold stays
+#: strict; at the default both give 0.12) and SPIKE_RATIO times every score within SPIKE_REACH
 #: frames of it (a cut between two framings of one scene changes little, but only
 #: on one frame; animation on threes changes again within three frames), and its
 #: evidence is at least SPIKE_EVIDENCE times its score (a clean spike's rise over its
 #: neighbours and its cross evidence each nearly equal its score; on the shared and
 #: splice clips, 99 % of such cuts have at least 1.8 times).
 SPIKE_SHARE = 0.6
+SPIKE_MARGIN = 0.08
 SPIKE_RATIO = 4.0
 SPIKE_REACH = 3
 SPIKE_EVIDENCE = 1.5
@@ -114,16 +116,21 @@ def static_share(thumbs: Thumbs, t: int) -> float:
     return thumbs.static(t - 1, t)
 
 
+def spike_floor(threshold: float) -> float:
+    """The smallest score of a clean spike for a given ``threshold``."""
+    return max(SPIKE_SHARE * threshold, threshold - SPIKE_MARGIN)
+
+
 def spikes(score: np.ndarray, threshold: float) -> np.ndarray:
-    """Frames whose score is at least SPIKE_SHARE of ``threshold`` and SPIKE_RATIO
-    times every score within SPIKE_REACH frames of it, bool [shape=(n,)]."""
+    """Frames whose score is at least :func:`spike_floor` and SPIKE_RATIO times every
+    score within SPIKE_REACH frames of it, bool [shape=(n,)]."""
     n = score.shape[0]
     padded = np.concatenate([np.zeros(SPIKE_REACH), score, np.zeros(SPIKE_REACH)])
     near = np.zeros(n)
     for d in range(1, SPIKE_REACH + 1):
         near = np.maximum(near, np.maximum(padded[SPIKE_REACH - d : SPIKE_REACH - d + n],
                                            padded[SPIKE_REACH + d : SPIKE_REACH + d + n]))
-    out = (score >= SPIKE_SHARE * threshold) & (score >= SPIKE_RATIO * near)
+    out = (score >= spike_floor(threshold)) & (score >= SPIKE_RATIO * near)
     out[0] = False
     return out
 
@@ -232,7 +239,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
             margins = ((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
                        (ev - s.evidence) / EVIDENCE_UNIT)
         elif spike[t] and ev >= SPIKE_EVIDENCE * score[t]:
-            margins = ((score[t] - SPIKE_SHARE * s.threshold) / SCORE_UNIT, (ev - SPIKE_EVIDENCE * score[t]) / EVIDENCE_UNIT)
+            margins = ((score[t] - spike_floor(s.threshold)) / SCORE_UNIT, (ev - SPIKE_EVIDENCE * score[t]) / EVIDENCE_UNIT)
         else:
             return None
         if features.color_change[t] < s.moved_color:
