@@ -5,7 +5,7 @@ Usage::
     python benchmarks/accuracy.py [CLIPS_DIR_OR_VIDEO ...] [--out docs/benchmarks.md]
         [--peers pyscenedetect,transnetv2] [--transnet-python /work/bench-venv/bin/python]
         [--tolerance 2] [--no-cutrate] [--json results.json]
-        [--set NAME] [--reliability docs/img/reliability-NAME.png]
+        [--set NAME] [--reliability docs/images/reliability-NAME.png]
 
 Every video with a ``<video>.transitions.tsv`` beside it is a clip (default
 directory: ``../shared/clips`` from the repository root; the run is skipped with a
