@@ -92,17 +92,27 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(starts.tolist(), ends.tolist()))
 
 
+def _grid(x: np.ndarray) -> np.ndarray:
+    """``x`` (a thumbnail, float) as :data:`STATIC_GRID` blocks, shape (rows, h, cols, w)."""
+    h, w = x.shape
+    gy, gx = STATIC_GRID
+    bh, bw = h // gy, w // gx
+    return x[: gy * bh, : gx * bw].reshape(gy, bh, gx, bw)
+
+
+def _unchanged_blocks(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per :data:`STATIC_GRID` block, whether it is the same in ``a`` and ``b`` (float
+    thumbnails) after removing a global brightness change, bool (rows, cols)."""
+    d = b - a
+    d -= np.median(d)
+    return np.abs(_grid(d)).mean(axis=(1, 3)) < STATIC_LEVEL
+
+
 def static_between(a: np.ndarray, b: np.ndarray) -> float:
     """Share of a :data:`STATIC_GRID` of thumbnail blocks that is the same in ``a``
     and ``b`` (after removing a global brightness change): the still background of
     a shot in which only some things move."""
-    d = b.astype(np.float32) - a.astype(np.float32)
-    d -= np.median(d)
-    h, w = d.shape
-    gy, gx = STATIC_GRID
-    bh, bw = h // gy, w // gx
-    blocks = np.abs(d[: gy * bh, : gx * bw]).reshape(gy, bh, gx, bw).mean(axis=(1, 3))
-    return float((blocks < STATIC_LEVEL).mean())
+    return float(_unchanged_blocks(a.astype(np.float32), b.astype(np.float32)).mean())
 
 
 def kept_detail(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
@@ -112,17 +122,8 @@ def kept_detail(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     moving over a still scene keep the detail of the rest; a cut to another
     framing, another drawing or another title moves every edge."""
     a32, b32 = a.astype(np.float32), b.astype(np.float32)
-    d = b32 - a32
-    d -= np.median(d)
-    h, w = d.shape
-    gy, gx = STATIC_GRID
-    bh, bw = h // gy, w // gx
-
-    def grid(x: np.ndarray) -> np.ndarray:
-        return x[: gy * bh, : gx * bw].reshape(gy, bh, gx, bw)
-
-    same = np.abs(grid(d)).mean(axis=(1, 3)) < STATIC_LEVEL
-    detail = np.maximum(grid(a32).std(axis=(1, 3)), grid(b32).std(axis=(1, 3))) >= DETAIL_LEVEL
+    same = _unchanged_blocks(a32, b32)
+    detail = np.maximum(_grid(a32).std(axis=(1, 3)), _grid(b32).std(axis=(1, 3))) >= DETAIL_LEVEL
     count = int(detail.sum())
     return (float(same[detail].mean()) if count else 1.0), count
 
@@ -149,6 +150,7 @@ class Thumbs:
         self._cc: dict[tuple[int, int], float] = {}
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
+        self._edges: dict[tuple[int, int], bool] = {}
 
     def dis(self, i: int, j: int) -> float:
         """Structural dissimilarity of frames ``i`` and ``j`` (0..1)."""
@@ -232,8 +234,12 @@ class Thumbs:
         moving over a still scene keep the rest of its detail; a cut to a closer
         framing of the same set, or from one title to the next, keeps only flat
         areas unchanged."""
-        kept, count = kept_detail(self.y[i], self.y[j])
-        return count >= DETAIL_BLOCKS and kept < DETAIL_KEPT
+        key = (i, j)
+        v = self._edges.get(key)
+        if v is None:
+            kept, count = kept_detail(self.y[i], self.y[j])
+            v = self._edges[key] = count >= DETAIL_BLOCKS and kept < DETAIL_KEPT
+        return v
 
     def prefetch(self, frames: range) -> None:
         """Compute the colour histograms of ``frames`` in one batch (before many
@@ -268,7 +274,9 @@ class Thumbs:
             a = np.broadcast_to(self.y[i].astype(np.float32), b.shape)
             for k, row in zip(todo, block_dissimilarities(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)):
                 self._blocks[(i, k)] = row
-        return np.stack([self._blocks[(i, k)] for k in frames]) if len(frames) else np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
+        if not frames:
+            return np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
+        return np.stack([self._blocks[(i, k)] for k in frames])
 
 
 class Found:
