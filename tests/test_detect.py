@@ -311,3 +311,23 @@ def test_calibration_changes_only_the_confidence_and_keeps_its_order():
     assert Calibration.from_dict(cal.to_dict()) == cal
     with pytest.raises(ValueError):
         Calibration.from_dict({"format": "something else"})
+
+
+def test_pair_checks_compute_exactly_what_block_dissimilarities_does():
+    """The detectors' batched pair checks (per-frame parts kept, pairs in any order
+    and batch size, frames forgotten and prepared again) give the same bits as
+    :func:`block_dissimilarities` of the two frames alone."""
+    from cutrate.analysis.kernels import BlockStats, block_dissimilarities
+
+    rng = np.random.default_rng(7)
+    frames = rng.integers(0, 256, (40, 18, 32)).astype(np.uint8)
+    frames[5:9] = 30  # flat frames: no texture
+    stats = BlockStats(frames, grid=(3, 4), shifts=(2, 2), keep=6)
+    for size in (1, 3, 17, 40):
+        pairs = [(int(i), int(k)) for i, k in rng.integers(0, 40, (size, 2))]
+        got = stats.dissimilarities(pairs)
+        for (i, k), row in zip(pairs, got):
+            alone = block_dissimilarities(frames[i][None].astype(np.float32), frames[k][None].astype(np.float32),
+                                          grid=(3, 4), shifts=(2, 2))[0]
+            assert np.array_equal(row, alone)
+        assert len(stats._second) <= 6  # only the most recently used are kept

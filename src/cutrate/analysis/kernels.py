@@ -219,11 +219,80 @@ def _shifted_blocks(h: int, w: int, grid: tuple[int, int], shifts: tuple[int, in
 def _block_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray, bb: np.ndarray) -> np.ndarray:
     """Per-block distance of centred blocks ``ab`` (means ``am``, deviations ``asd``)
     to blocks ``bb`` (any leading shape that broadcasts)."""
-    bm = bb.mean(-1)
-    bb = bb - bm[..., None]
-    bsd = np.sqrt((bb * bb).mean(-1))
+    return _centred_distance(ab, am, asd, *_centred(bb))
+
+
+def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Blocks ``x`` (pixels on the last axis) minus their means, the means, and the
+    deviations."""
+    m = x.mean(-1)
+    c = x - m[..., None]
+    return c, m, np.sqrt((c * c).mean(-1))
+
+
+def _centred_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray,
+                      bb: np.ndarray, bm: np.ndarray, bsd: np.ndarray) -> np.ndarray:
+    """Per-block distance of centred blocks ``ab`` (means ``am``, deviations ``asd``)
+    to centred blocks ``bb`` (``bm``, ``bsd``)."""
     corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
     texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
     dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
     dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
     return texture * np.maximum(np.clip(1.0 - corr, 0.0, 1.0), 0.5 * dmean) + (1.0 - texture) * np.maximum(dmean, dstd)
+
+
+class BlockStats:
+    """What :func:`block_dissimilarities` computes of each frame on its own, kept
+    for frames compared many times (the detectors' pair checks): each frame's
+    blocks as the first of a pair (unshifted) and as the second (at every shift),
+    centred, with their means and deviations.  :meth:`dissimilarities` of two
+    frames is then the same arithmetic as :func:`block_dissimilarities`, element
+    by element, so the results are identical.
+
+    ``frames`` (n, h, w) luma; frames are prepared on first use and the prepared
+    second halves (the larger part) of the ``keep`` most recently used frames are
+    kept.
+    """
+
+    def __init__(self, frames: np.ndarray, *, grid: tuple[int, int] = (3, 4), shifts: tuple[int, int] = (3, 2),
+                 keep: int = 512) -> None:
+        self.frames = frames
+        self.grid = grid
+        self.shifts = shifts
+        self.keep = keep
+        _, h, w = frames.shape
+        self._idx = _shifted_blocks(h, w, grid, shifts)  # (shifts, blocks, pixels)
+        mx, my = shifts
+        self._centre = my * (2 * mx + 1) + mx  # the unshifted blocks
+        self._first: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._second: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def dissimilarities(self, pairs: list[tuple[int, int]]) -> np.ndarray:
+        """Block dissimilarities of frame ``i`` against frame ``k`` for each pair
+        ``(i, k)``: :func:`block_dissimilarities` of ``frames[i]`` and ``frames[k]``,
+        shape (pairs, blocks)."""
+        if not pairs:
+            return np.zeros((0, self.grid[0] * self.grid[1]), np.float32)
+        self._prepare(self._first, sorted({i for i, _ in pairs}), self._idx[self._centre])
+        self._prepare(self._second, sorted({k for _, k in pairs}), self._idx)
+        ab, am, asd = (np.stack([self._first[i][q] for i, _ in pairs]) for q in range(3))
+        bb, bm, bsd = (np.stack([self._second[k][q] for _, k in pairs], axis=1) for q in range(3))
+        out = _centred_distance(ab, am, asd, bb, bm, bsd).min(axis=0)
+        if len(self._second) > self.keep:
+            for k in list(self._second)[: len(self._second) - self.keep]:
+                del self._second[k]
+        return out
+
+    def _prepare(self, store: dict, frames: list[int], idx: np.ndarray) -> None:
+        todo = [i for i in frames if i not in store]
+        for i in frames:  # most recently used last
+            if i in store:
+                store[i] = store.pop(i)
+        if not todo:
+            return
+        x = np.asarray(self.frames[todo], np.float32)
+        n, h, w = x.shape
+        # (contiguous, as block_dissimilarities' blocks are: a reduction's rounding follows the layout)
+        c, m, sd = _centred(np.ascontiguousarray(x.reshape(n, h * w)[:, idx]))
+        for k, i in enumerate(todo):
+            store[i] = (c[k], m[k], sd[k])

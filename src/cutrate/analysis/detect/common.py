@@ -7,12 +7,13 @@ let the detectors compare frames far apart without decoding again.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features, Transition, TransitionKind
-from ..kernels import block_dissimilarities, block_dissimilarity, block_histograms, color_change, neighbourhoods
+from ..kernels import BlockStats, block_histograms, color_change, neighbourhoods
 
 #: Blocks (rows, columns) and largest shift (x, y) in pixels for thumbnail comparisons.
 THUMB_GRID = (3, 4)
@@ -151,15 +152,15 @@ class Thumbs:
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
         self._edges: dict[tuple[int, int], bool] = {}
+        self._stats = BlockStats(self.y, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
 
     def dis(self, i: int, j: int) -> float:
         """Structural dissimilarity of frames ``i`` and ``j`` (0..1)."""
         key = (i, j)
         d = self._dis.get(key)
         if d is None:
-            a = self.y[i][None].astype(np.float32)
-            b = self.y[j][None].astype(np.float32)
-            d = self._dis[key] = float(block_dissimilarity(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)[0])
+            self.prefetch_blocks([key])
+            d = self._dis[key] = float(self._blocks[key].mean())
         return d
 
     def moved_only(self, i: int, j: int, s: DetectSettings, *, pan: bool = False) -> bool:
@@ -208,17 +209,20 @@ class Thumbs:
     def color_changes(self, i: int, frames: range) -> None:
         """:meth:`color_change` of each of ``frames`` against frame ``i``, in one
         batch (before many :meth:`moved_only` questions about them)."""
-        todo = [j for j in frames if (i, j) not in self._cc]
+        self.color_pairs([(i, j) for j in frames])
+
+    def color_pairs(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """:meth:`color_change` of each pair ``(i, j)``, in one batch."""
+        todo = sorted({p for p in pairs if p not in self._cc})
         if not todo:
             return
-        self.prefetch(range(i, i + 1))
-        self.prefetch(range(todo[0], todo[-1] + 1))
-        hi, ni = self._hist[i]
-        hj = np.concatenate([self._hist[j][0] for j in todo])
-        nj = np.concatenate([self._hist[j][1] for j in todo])
-        cc = color_change(hj, np.broadcast_to(hi, hj.shape), na=nj, nb=np.broadcast_to(ni, nj.shape))
-        for j, v in zip(todo, cc.tolist()):
-            self._cc[(i, j)] = v
+        self._prefetch_frames({f for p in todo for f in p})
+        hj = np.concatenate([self._hist[j][0] for _, j in todo])
+        nj = np.concatenate([self._hist[j][1] for _, j in todo])
+        hi = np.concatenate([self._hist[i][0] for i, _ in todo])
+        ni = np.concatenate([self._hist[i][1] for i, _ in todo])
+        for key, v in zip(todo, color_change(hj, hi, na=nj, nb=ni).tolist()):
+            self._cc[key] = v
 
     def static(self, i: int, j: int) -> float:
         """:func:`static_between` frames ``i`` and ``j``."""
@@ -244,7 +248,10 @@ class Thumbs:
     def prefetch(self, frames: range) -> None:
         """Compute the colour histograms of ``frames`` in one batch (before many
         :meth:`moved_only` questions about them)."""
-        todo = [i for i in frames if i not in self._hist]
+        self._prefetch_frames(frames)
+
+    def _prefetch_frames(self, frames: Iterable[int]) -> None:
+        todo = sorted(i for i in set(frames) if i not in self._hist)
         if todo:
             h = block_histograms(*self._yuv(todo))
             nh = neighbourhoods(h)
@@ -268,15 +275,18 @@ class Thumbs:
         shape (frames, blocks); each pair is computed once (the occlusion tests ask
         about the same pairs for many spans)."""
         frames = range(first, last + 1)
-        todo = [k for k in frames if (i, k) not in self._blocks]
-        if todo:
-            b = self.y[todo].astype(np.float32)
-            a = np.broadcast_to(self.y[i].astype(np.float32), b.shape)
-            for k, row in zip(todo, block_dissimilarities(a, b, grid=THUMB_GRID, shifts=THUMB_SHIFTS)):
-                self._blocks[(i, k)] = row
         if not frames:
             return np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
+        self.prefetch_blocks([(i, k) for k in frames])
         return np.stack([self._blocks[(i, k)] for k in frames])
+
+    def prefetch_blocks(self, pairs: Iterable[tuple[int, int]]) -> None:
+        """Compute the block dissimilarities of each pair ``(i, k)`` (frame ``i``
+        against frame ``k``, as :meth:`blocks_after`) in one batch."""
+        todo = sorted({p for p in pairs if p not in self._blocks})
+        if todo:
+            for key, row in zip(todo, self._stats.dissimilarities(todo)):
+                self._blocks[key] = row
 
 
 class Found:

@@ -89,6 +89,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     away = np.maximum.accumulate(np.maximum(back, score_t))
     thumbs.prefetch(range(pre, t + longest + 1))
     thumbs.color_changes(pre, range(t + 1, t + longest + 1))
+    prefetch_lens(thumbs, [(pre, t + length) for length in range(s.flash_frames + 1, longest + 1)], s)
     luma = features.luma_mean
     passed = None  # the length after which an object passing the lens has gone (the closest return)
     for length in range(1, longest + 1):
@@ -150,19 +151,8 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     A short shot cut in between fails: it shows none of ``pre`` on its first frame,
     or, with the same background, keeps that background in view all along.
     """
-    length = after - pre - 1
-    n = thumbs.n
-    if length < 3 or pre < 2 or after + 2 >= n:
+    if not _lens_ends(thumbs, pre, after, s):
         return False
-    if thumbs.color_change(pre, after) >= LENS_COLOURS * s.moved_color:
-        return False  # (the colour test below, first: it is the cheapest)
-    # part of the scene in view: as close as the shot's own next drawing would be
-    # (the end after the span first: ends_an_occlusion asks about one such end for
-    # many spans, so it is known after the first)
-    for end, inside, outside in ((after, after - 1, slice(after + 1, after + 3)), (pre, pre + 1, slice(pre - 2, pre))):
-        own = float(_second_best(thumbs.blocks_after(end, outside.start, outside.stop - 1)).max())
-        if float(_second_best(thumbs.blocks_after(end, inside, inside))[0]) >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
-            return False
     inner = np.minimum(_second_best(thumbs.blocks_after(pre, pre + 2, after - 2)),
                        _second_best(thumbs.blocks_after(after, pre + 2, after - 2)))
     if float(inner.max()) < HIDDEN:
@@ -182,13 +172,56 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     return thumbs.dis(pre, after) < HIDDEN or thumbs.moved_as_the_shot(pre, after)
 
 
+def _lens_colours(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
+    """The first tests of :func:`passes_lens` (the cheapest): the span is long enough,
+    with room either side, and frames ``pre`` and ``after`` share their colours."""
+    return (after - pre - 1 >= 3 and pre >= 2 and after + 2 < thumbs.n
+            and thumbs.color_change(pre, after) < LENS_COLOURS * s.moved_color)
+
+
+#: Per end of a span (frame, the frame inside the span next to it, the two frames
+#: outside it), as offsets from the end: the pairs :func:`_lens_ends` compares.
+_AFTER_END = (-1, (1, 2))
+_PRE_END = (1, (-2, -1))
+
+
+def _lens_ends(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
+    """:func:`_lens_colours`, and each end of the span shows part of the scene next
+    to it: its frame inside the span is as close to the one outside as the shot's
+    own next drawing would be (the end after the span first: ends_an_occlusion asks
+    about one such end for many spans, so it is known after the first)."""
+    if not _lens_colours(thumbs, pre, after, s):
+        return False
+    for end, (inside, outside) in ((after, _AFTER_END), (pre, _PRE_END)):
+        own = float(_second_best(thumbs.blocks_after(end, end + outside[0], end + outside[1])).max())
+        if float(_second_best(thumbs.blocks_after(end, end + inside, end + inside))[0]) >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
+            return False
+    return True
+
+
+def prefetch_lens(thumbs: Thumbs, spans: list[tuple[int, int]], s: DetectSettings) -> None:
+    """Compute, in a few batches, what :func:`passes_lens` will ask about each of
+    ``spans`` (``(pre, after)`` pairs): the colour test of all, the ends of those
+    that pass it, the frames between the ends of those that pass that.  Only the
+    arithmetic is batched; every decision is :func:`passes_lens`'s own."""
+    spans = [(pre, after) for pre, after in spans if after - pre - 1 >= 3 and pre >= 2 and after + 2 < thumbs.n]
+    thumbs.color_pairs(spans)
+    spans = [sp for sp in spans if _lens_colours(thumbs, *sp, s)]
+    thumbs.prefetch_blocks((end, end + k) for pre, after in spans
+                           for end, (inside, outside) in ((after, _AFTER_END), (pre, _PRE_END))
+                           for k in (inside, *range(outside[0], outside[1] + 1)))
+    spans = [sp for sp in spans if _lens_ends(thumbs, *sp, s)]
+    thumbs.prefetch_blocks((end, k) for pre, after in spans for end in (pre, after) for k in range(pre + 2, after - 1))
+
+
 def ends_an_occlusion(thumbs: Thumbs, t: int, s: DetectSettings, fps: float) -> bool:
     """Whether frame ``t`` is the first after an object passed the lens
     (:func:`passes_lens`) for more than ``flash_frames`` and up to ``occlusion_s``
     (its entry may have been too gradual to be a candidate)."""
     longest = max(s.flash_frames, int(round(s.occlusion_s * fps)))
-    return any(passes_lens(thumbs, t - 1 - length, t, s) for length in range(s.flash_frames + 1, longest + 1)
-               if t - 1 - length >= 0)
+    spans = [(t - 1 - length, t) for length in range(s.flash_frames + 1, longest + 1) if t - 1 - length >= 0]
+    prefetch_lens(thumbs, spans, s)
+    return any(passes_lens(thumbs, pre, after, s) for pre, after in spans)
 
 
 def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSettings) -> bool:
