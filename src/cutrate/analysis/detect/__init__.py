@@ -43,12 +43,15 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: calibrated probabilities, see :mod:`.confidence`; 5: a short insert shot that
 #: returns to its shot, A-B-A, is two cuts, see :func:`.flashes.is_insert`; a flash
 #: over a scene that moved on is in-shot; drawing changes on a steady beat of twos or
-#: threes are no cuts, see :func:`.cuts.on_a_beat`; 6-7: shapes passing the lens,
+#: threes are no cuts, see :func:`.cuts.on_a_beat` (9: and on fours); 6-7: shapes passing the lens,
 #: flashes that outlast their flat frames; 8: a clean spike on one frame is a cut
 #: a little below ``threshold``, see :func:`.cuts.spikes`, and one that moves every
 #: edge of the picture is no "things moved" however much flat area stays, see
-#: :meth:`.common.Thumbs.moved_every_edge`).
-RULES_VERSION = 8
+#: :meth:`.common.Thumbs.moved_every_edge`; 9: a change that brings some new
+#: colours and replaces the picture's detail is a cut in front of the same
+#: background, and a picture that holds after it has not returned, see
+#: :func:`.cuts.replaced_picture`).
+RULES_VERSION = 9
 
 
 def detector_id(settings: DetectSettings) -> str:

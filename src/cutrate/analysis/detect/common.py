@@ -40,6 +40,10 @@ DETAIL_LEVEL = 8.0
 #: detail (of 48) when it kept less than DETAIL_KEPT of them.
 DETAIL_BLOCKS = 8
 DETAIL_KEPT = 0.15
+#: A change whose colours are found nearby (below ``moved_color``) still brought
+#: new ones when at least REPLACED_COLOUR of ``moved_color`` changed: other shapes
+#: in front of the same background rather than the same ones moved.
+REPLACED_COLOUR = 0.6
 #: Thumbnail rows and columns at the edges that stay darker than BORDER_LEVEL
 #: (0..255) in all but BORDER_SHARE of the frames are letterbox or pillarbox bars:
 #: the same in every shot, so frame comparisons leave them out.
@@ -151,7 +155,7 @@ class Thumbs:
         self._cc: dict[tuple[int, int], float] = {}
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
-        self._edges: dict[tuple[int, int], bool] = {}
+        self._edges: dict[tuple[int, int], tuple[float, int]] = {}
         self._stats = BlockStats(self.y, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
 
     def dis(self, i: int, j: int) -> float:
@@ -238,11 +242,15 @@ class Thumbs:
         moving over a still scene keep the rest of its detail; a cut to a closer
         framing of the same set, or from one title to the next, keeps only flat
         areas unchanged."""
+        kept, count = self.kept_detail(i, j)
+        return count >= DETAIL_BLOCKS and kept < DETAIL_KEPT
+
+    def kept_detail(self, i: int, j: int) -> tuple[float, int]:
+        """:func:`kept_detail` of frames ``i`` and ``j``."""
         key = (i, j)
         v = self._edges.get(key)
         if v is None:
-            kept, count = kept_detail(self.y[i], self.y[j])
-            v = self._edges[key] = count >= DETAIL_BLOCKS and kept < DETAIL_KEPT
+            v = self._edges[key] = kept_detail(self.y[i], self.y[j])
         return v
 
     def prefetch(self, frames: range) -> None:

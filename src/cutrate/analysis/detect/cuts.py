@@ -9,7 +9,7 @@ A clean spike (:func:`spikes`: one frame far above every frame within three of i
 needs less: a cut between two framings of one scene can change little.
 It must also show *evidence* of a boundary (see :func:`evidence`), must not be an
 in-shot flash or occlusion (:mod:`.flashes`), and must not be things moving over a
-still background.  There is no minimum shot length, so shots of two frames are
+still background (unless it replaced the picture: :func:`replaced_picture`).  There is no minimum shot length, so shots of two frames are
 found.
 
 :func:`find_model` is the experimental alternative (detector ``cutrate-model``):
@@ -26,16 +26,16 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features
 from . import flashes
-from .common import SAME_PICTURE, Found, Thumbs, rolling_median_excluding, sigmoid
+from .common import DETAIL_BLOCKS, DETAIL_KEPT, REPLACED_COLOUR, SAME_PICTURE, Found, Thumbs, rolling_median_excluding, sigmoid
 from .model import CutModel, candidates as model_candidates, default_model, describe
 
 #: Smallest cut score into and out of a bright flash for the model's flash cuts
 #: (the rules use ``threshold``).
 FLASH_SCORE = 0.30
 
-#: Animation on twos or threes: drawings change every BEATS frames, each change at
+#: Animation on twos, threes or fours: drawings change every BEATS frames, each change at
 #: least BEAT_SHARE of the candidate's, the frames between below QUIET_SHARE of it.
-BEATS = (2, 3)
+BEATS = (2, 3, 4)
 BEAT_SHARE = 0.5
 QUIET_SHARE = 0.2
 #: A clean spike: a change below ``threshold`` (or rising less than ``contrast``
@@ -52,6 +52,11 @@ SPIKE_MARGIN = 0.08
 SPIKE_RATIO = 4.0
 SPIKE_REACH = 3
 SPIKE_EVIDENCE = 1.5
+#: A change that keeps its colours nearby replaced the picture (see
+#: :func:`replaced_picture`) when at least REPLACED_COLOUR of ``moved_color`` of
+#: them are new and it moved every edge, or, as a clean spike, kept less than
+#: SPIKE_KEPT of the picture's detail.
+SPIKE_KEPT = 0.7
 #: Confidence of a cut: a sigmoid of its smallest margin over the three thresholds,
 #: each in these units, shifted by CUT_MARGIN_SHIFT.
 SCORE_UNIT = 0.04
@@ -81,7 +86,7 @@ def evidence(features: Features, t: int) -> float:
 
 
 def on_a_beat(score: np.ndarray, t: int) -> bool:
-    """Whether the change at ``t`` keeps the beat of animation on twos or threes: a
+    """Whether the change at ``t`` keeps the beat of animation on twos, threes or fours: a
     change as large (at least BEAT_SHARE of it) two or three frames before and
     after it (only one side at the very start or end of the video), and quiet
     frames in between (below QUIET_SHARE of it).  A side on which a larger change
@@ -114,6 +119,27 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
 def static_share(thumbs: Thumbs, t: int) -> float:
     """Share of the picture that did not change from frame t-1 to t."""
     return thumbs.static(t - 1, t)
+
+
+def replaced_picture(thumbs: Thumbs, t: int, color_change: float, spike: bool, s: DetectSettings) -> bool:
+    """Whether frame ``t`` replaced the picture of frame ``t - 1`` rather than moved
+    things in it, when its colours are found nearby (``color_change`` below
+    ``moved_color``) and much of it did not change: a cut to another framing of one
+    set, to another character in front of the same background, to the next title.
+
+    - A clean spike (``spike``, :func:`spikes`) that moved every edge of the picture
+      (:meth:`.Thumbs.moved_every_edge`) replaced it.
+    - So did a change that brought some new colours (at least REPLACED_COLOUR of
+      ``moved_color``) and moved every edge, or, as a clean spike, kept less than
+      SPIKE_KEPT of the picture's detail: a new drawing of the same character, a
+      pose or a mouth, keeps both its colours and the rest of the drawing.
+    """
+    if spike and thumbs.moved_every_edge(t - 1, t):
+        return True
+    if color_change < REPLACED_COLOUR * s.moved_color:
+        return False
+    kept, count = thumbs.kept_detail(t - 1, t)
+    return count >= DETAIL_BLOCKS and (kept < DETAIL_KEPT or (spike and kept < SPIKE_KEPT))
 
 
 def spike_floor(threshold: float) -> float:
@@ -202,14 +228,14 @@ def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_
 
 
 def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found, t: int,
-                    cut_margin: Callable[[int], float | None], exits: set[int], clean: bool) -> bool:
+                    cut_margin: Callable[[int], float | None], exits: set[int], replaced: bool) -> bool:
     """Whether the candidate at ``t`` is an in-shot event (marked in ``found``), the
     end of one, or a flash cut (added to ``found``).  A short insert shot that
     returns (:func:`.flashes.is_insert`) is no event when both its cuts pass the cut
-    tests (``cut_margin``); its way out is then added to ``exits``.  ``clean``: the
-    change at ``t`` is a clean spike (:func:`spikes`)."""
+    tests (``cut_margin``); its way out is then added to ``exits``.  ``replaced``:
+    the change at ``t`` replaced the picture (:func:`replaced_picture`)."""
     score = features.score
-    event_end = flashes.return_after(features, thumbs, t, float(score[t]), s, clean=clean)
+    event_end = flashes.return_after(features, thumbs, t, float(score[t]), s, replaced=replaced)
     if event_end is not None:
         if (flashes.is_insert(features, thumbs, t, event_end, s)
                 and cut_margin(t) is not None and cut_margin(event_end) is not None):
@@ -232,6 +258,11 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
     rise = score - ctx
     spike = spikes(score, s.threshold)
 
+    def replaced(t: int) -> bool:
+        """Whether the picture at ``t`` was replaced, not moved, though it kept its
+        colours nearby and much of it is unchanged (:func:`replaced_picture`)."""
+        return replaced_picture(thumbs, t, float(features.color_change[t]), bool(spike[t]), s)
+
     def cut_margin(t: int) -> float | None:
         """The smallest margin of frame ``t`` over the cut tests (None: it fails one)."""
         ev = evidence(features, t)
@@ -245,14 +276,13 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         if features.color_change[t] < s.moved_color:
             if on_a_beat(features.score, t):
                 return None  # the same colours nearby and a steady beat: a new drawing
-            if static_share(thumbs, t) >= s.moved_static and not (spike[t] and thumbs.moved_every_edge(t - 1, t)):
+            if static_share(thumbs, t) >= s.moved_static and not replaced(t):
                 return None  # the same colours nearby and much of the picture unchanged: things moved
-            # (a clean spike that moved every edge is a cut to another framing or title)
         return min(margins)
 
     exits: set[int] = set()
     for t in candidates(score, rise, s, spike).tolist():
-        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits, bool(spike[t])):
+        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits, replaced(t)):
             continue
         margin = cut_margin(t)
         if margin is not None:

@@ -15,11 +15,17 @@ import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features
-from .common import SAME_PICTURE, Thumbs
+from .common import REPLACED_COLOUR, SAME_PICTURE, Thumbs
 
 #: The picture has returned when its distance to the pre-event frame is below
 #: SAME_PICTURE and below this share of the event's own cut score.
 RETURN_SHARE = 0.5
+#: After a change that replaced the picture (:func:`.cuts.replaced_picture`) and
+#: brought some new colours (REPLACED_COLOUR), the
+#: picture has returned only when it is also closer than RETURN_CLOSER times the
+#: farthest it went (the cut score and the thumbnails measure change differently:
+#: a cut to the same background can stay as far from the frame before as it went).
+RETURN_CLOSER = 0.8
 #: During an occlusion, a block this close to the pre-event frame (structural
 #: distance) shows the scene still in view; on the event's last frame, a block as
 #: close as IN_VIEW_SHARE times the returned frame's distance does too (the scene
@@ -68,12 +74,13 @@ LENS_COLOURS = 2.0
 
 
 def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings, *,
-                 clean: bool = False) -> int | None:
+                 replaced: bool = False) -> int | None:
     """The last frame of an in-shot event starting at ``t`` (a flash or an object
     passing the lens), after which the picture returns to frame ``t - 1``; None when
-    the picture does not return.  ``clean``: the change at ``t`` is a clean spike
-    (:func:`.cuts.spikes`); a picture that then holds (:func:`still_after`) has not
-    returned, however much it looks like the shot before with things moved."""
+    the picture does not return.  ``replaced``: the change at ``t`` replaced the
+    picture (:func:`.cuts.replaced_picture`); a picture that then holds
+    (:func:`still_after`) has not returned, however much it looks like the shot
+    before with things moved."""
     n = features.n
     pre = t - 1
     fps = features.info.frame_rate
@@ -91,12 +98,14 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     thumbs.color_changes(pre, range(t + 1, t + longest + 1))
     prefetch_lens(thumbs, [(pre, t + length) for length in range(s.flash_frames + 1, longest + 1)], s)
     luma = features.luma_mean
+    # a replaced picture that brought new colours (a cut in front of the same background)
+    recoloured = replaced and float(features.color_change[t]) >= REPLACED_COLOUR * s.moved_color
     passed = None  # the length after which an object passing the lens has gone (the closest return)
     for length in range(1, longest + 1):
         # a flash lights the scene while it moves on: a pan comes back moved as it moves
         lit = length <= s.flash_frames and _lit(luma, pre, t, t + length)
-        returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
-                    or (thumbs.moved_only(pre, t + length, s, pan=lit) and not (clean and still_after(thumbs, t, t + length))))
+        returned = ((back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1]) and not (recoloured and back[length] >= RETURN_CLOSER * back[:length].max()))
+                    or (thumbs.moved_only(pre, t + length, s, pan=lit) and not (replaced and still_after(thumbs, t, t + length))))
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
@@ -119,12 +128,13 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
 
 
 def still_after(thumbs: Thumbs, t: int, k: int) -> bool:
-    """Whether frame ``k`` still shows the picture that frame ``t`` brought, one that
-    moved every edge of the frame before (:meth:`.Thumbs.moved_every_edge`): ``k`` is
-    closer to ``t`` than to ``t - 1``.  Then it has not returned to the shot before,
-    however much it looks like that shot with things moved (a cut to another framing
-    of one scene keeps its colours, and the picture holds after it)."""
-    return thumbs.dis(t, k) < thumbs.dis(t - 1, k) and thumbs.moved_every_edge(t - 1, t)
+    """Whether frame ``k`` still shows the picture that frame ``t`` brought: ``k`` is
+    closer to ``t`` than to ``t - 1``.  After a change that replaced the picture, it
+    has then not returned to the shot before, however much it looks like that shot
+    with things moved (a cut to another framing of one scene, or to another
+    character in front of the same background, keeps its colours, and the picture
+    holds after it)."""
+    return thumbs.dis(t, k) < thumbs.dis(t - 1, k)
 
 
 def _lit(luma: np.ndarray, pre: int, a: int, b: int) -> bool:
