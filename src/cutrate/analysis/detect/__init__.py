@@ -50,7 +50,8 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :meth:`.common.Thumbs.moved_every_edge`; 9: a change that brings some new
 #: colours and replaces the picture's detail is a cut in front of the same
 #: background, and a picture that holds after it has not returned, see
-#: :func:`.cuts.replaced_picture`).
+#: :func:`.cuts.replaced_picture`; a shape passing the lens of a shot whose own
+#: drawing changes are larger than its way in, see :meth:`.common.Thumbs.moved_as_the_shot`).
 RULES_VERSION = 9
 
 

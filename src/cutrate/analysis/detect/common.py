@@ -184,13 +184,15 @@ class Thumbs:
         the changes over the span before ``i`` and the span after ``j``, each the most
         over :data:`HOLD_PHASES` offsets (where a side has no room for the whole span,
         twice the change over half of it).  A span in which a frame changes as much as
-        the way into or out of the event (``features.score``) may hold a cut: it does
-        not count, and without a span on either side the answer is no."""
+        both the way into and the way out of the event (``features.score``) may hold a
+        cut: it does not count, and without a span on either side the answer is no.
+        (A shape entering the lens may come in with less change than the shot's own
+        drawing changes make, so the smaller of the two would leave no span.)"""
         span = j - i
         if span < 2 or j >= self.n:
             return False
-        # a span with a change as large as the way into or out of the event may hold a cut
-        limit = min(float(self.score[i + 1]), float(self.score[j]))
+        # a span with a change as large as the ways into and out of the event may hold a cut
+        limit = max(float(self.score[i + 1]), float(self.score[j]))
         own = []
         for side in (-1, 1):  # the span before i, then the span after j, at each phase of a hold
             for length in (span, (span + 1) // 2):  # half the span, twice over, where the whole does not fit
