@@ -331,3 +331,22 @@ def test_pair_checks_compute_exactly_what_block_dissimilarities_does():
                                           grid=(3, 4), shifts=(2, 2))[0]
             assert np.array_equal(row, alone)
         assert len(stats._second) <= 6  # only the most recently used are kept
+
+
+@pytest.mark.parametrize(("cut", "kept"), [(37, True), (38, False), (40, False), (50, False), (51, False), (52, True)])
+def test_a_cut_at_or_inside_a_dissolve_is_a_drawing_change_seen_through_the_mix(monkeypatch, cut, kept):
+    """The dissolve 41-50 absorbs a cut from three frames before its start to the
+    frame after its end: animation on twos changes its drawing through the mix, and
+    the mix begins and ends below what is measured."""
+    from cutrate.analysis.detect import cuts, dissolves
+    from cutrate.types import Transition
+
+    def one_cut(features, s, thumbs, found):
+        found.add("cut", cut, cut, cut, 0.9)
+
+    monkeypatch.setattr(cuts, "find", one_cut)
+    monkeypatch.setattr(dissolves, "find", lambda features, s, events, flat: [
+        Transition("dissolve", 45, float(features.times[45]), 41, 50, 0.9)])
+    frames, _ = cuts_sequence([30, 40], [1, 2])
+    kinds = [(t.kind, t.frame) for t in run(frames)]
+    assert (("cut", cut) in kinds) == kept and ("dissolve", 45) in kinds

@@ -51,7 +51,8 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: colours and replaces the picture's detail is a cut in front of the same
 #: background, and a picture that holds after it has not returned, see
 #: :func:`.cuts.replaced_picture`; a shape passing the lens of a shot whose own
-#: drawing changes are larger than its way in, see :meth:`.common.Thumbs.moved_as_the_shot`).
+#: drawing changes are larger than its way in, see :meth:`.common.Thumbs.moved_as_the_shot`;
+#: a cut up to three frames before a dissolve is a drawing change through its mix).
 RULES_VERSION = 9
 
 
@@ -101,9 +102,11 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
     if s.dissolve:
         gradual = dissolves.find(features, s, found.events, flat)
         # a cut inside a dissolve is a drawing change seen through the mix; so is
-        # one on the frame after its end (the mix fades out below what is measured)
+        # one on the frame after its end (the mix fades out below what is measured),
+        # and one just before its start (the mix begins below what is measured)
         out = [t for t in out
-               if t.kind != "cut" or not any(d.start_frame < t.frame <= d.end_frame + 1 for d in gradual)]
+               if t.kind != "cut" or not any(d.start_frame - dissolves.MERGE_GAP <= t.frame <= d.end_frame + 1
+                                             for d in gradual)]
         out.extend(gradual)
     out.sort(key=lambda tr: tr.frame)
     cal = default_calibration() if calibration is None else calibration
