@@ -350,3 +350,17 @@ def test_a_cut_at_or_inside_a_dissolve_is_a_drawing_change_seen_through_the_mix(
     frames, _ = cuts_sequence([30, 40], [1, 2])
     kinds = [(t.kind, t.frame) for t in run(frames)]
     assert (("cut", cut) in kinds) == kept and ("dissolve", 45) in kinds
+
+
+@pytest.mark.parametrize(("hold", "at"), [(3, 30), (2, 30)])
+def test_partial_flash_while_the_drawing_changes_under_it_is_no_transition(tmp_path, hold, at):
+    # animation on threes or twos whose drawing changes on the flash's first frame:
+    # the picture after the flash holds the new drawing, yet the flash's light has
+    # gone, so it returned (rules 9 before this made the first a cut, the second a flash cut)
+    from cutrate.analysis.pipeline import analyze
+    from cutrate.testing.clips import Flash, ShotSpec, render_clip
+
+    path = tmp_path / "partial.mp4"
+    render_clip(path, [ShotSpec(60, scene=2, motion="fast", hold=hold, events=(Flash(at, frames=2, partial=True),))],
+                seed=2, size=(320, 180))
+    assert analyze(path, use_cache=False).transitions == []

@@ -52,7 +52,8 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: background, and a picture that holds after it has not returned, see
 #: :func:`.cuts.replaced_picture`; a shape passing the lens of a shot whose own
 #: drawing changes are larger than its way in, see :meth:`.common.Thumbs.moved_as_the_shot`;
-#: a cut up to three frames before a dissolve is a drawing change through its mix).
+#: a cut up to three frames before a dissolve is a drawing change through its mix;
+#: a flash whose light has gone has returned, whatever the drawing did under it).
 RULES_VERSION = 9
 
 

@@ -104,8 +104,15 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     for length in range(1, longest + 1):
         # a flash lights the scene while it moves on: a pan comes back moved as it moves
         lit = length <= s.flash_frames and _lit(luma, pre, t, t + length)
-        returned = ((back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1]) and not (recoloured and back[length] >= RETURN_CLOSER * back[:length].max()))
-                    or (thumbs.moved_only(pre, t + length, s, pan=lit) and not (replaced and still_after(thumbs, t, t + length))))
+        k = t + length
+        # back as it was (the thumbnails' distance), unless the picture a replacement
+        # brought, with new colours, stayed about as far as it went
+        returned = (back[length] < min(SAME_PICTURE, RETURN_SHARE * away[length - 1])
+                    and not (recoloured and back[length] >= RETURN_CLOSER * back[:length].max()))
+        if not returned and thumbs.moved_only(pre, k, s, pan=lit):
+            # or the scene with things moved, unless the picture a replacement brought
+            # holds (when no flash's light has gone meanwhile)
+            returned = not (replaced and still_after(thumbs, t, k) and not (lit and _dimmed(luma, pre, k)))
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
@@ -142,6 +149,12 @@ def _lit(luma: np.ndarray, pre: int, a: int, b: int) -> bool:
     from the first of them on, and on average (:data:`BRIGHTER`)."""
     lift = float(luma[pre]) + BRIGHTER
     return float(luma[a]) >= lift and float(luma[a:b].mean()) >= lift
+
+
+def _dimmed(luma: np.ndarray, pre: int, k: int) -> bool:
+    """Whether frame ``k`` is back to the brightness of frame ``pre`` (below it plus
+    :data:`BRIGHTER`): the light of a flash has gone; a cut to a brighter shot stays."""
+    return float(luma[k]) < float(luma[pre]) + BRIGHTER
 
 
 def _second_best(blocks: np.ndarray) -> np.ndarray:
