@@ -9,8 +9,8 @@ A clean spike (:func:`spikes`: one frame far above every frame within three of i
 needs less: a cut between two framings of one scene can change little.
 It must also show *evidence* of a boundary (see :func:`evidence`), must not be an
 in-shot flash or occlusion (:mod:`.flashes`), and must not be things moving over a
-still background (unless it replaced the picture: :func:`replaced_picture`).  There is no minimum shot length, so shots of two frames are
-found.
+still background (unless it replaced the picture: :func:`replaced_picture`).  There
+is no minimum shot length, so shots of two frames are found.
 
 :func:`find_model` is the experimental alternative (detector ``cutrate-model``):
 every local peak of the score is a candidate (:func:`.model.candidates`), and a
@@ -26,15 +26,17 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features
 from . import flashes
-from .common import DETAIL_BLOCKS, DETAIL_KEPT, REPLACED_COLOUR, SAME_PICTURE, Found, Thumbs, rolling_median_excluding, sigmoid
+from .common import (DETAIL_BLOCKS, DETAIL_KEPT, REPLACED_COLOUR, SAME_PICTURE, Found, Thumbs,
+                     rolling_median_excluding, sigmoid)
 from .model import CutModel, candidates as model_candidates, default_model, describe
 
 #: Smallest cut score into and out of a bright flash for the model's flash cuts
 #: (the rules use ``threshold``).
 FLASH_SCORE = 0.30
 
-#: Animation on twos, threes or fours: drawings change every BEATS frames, each change at
-#: least BEAT_SHARE of the candidate's, the frames between below QUIET_SHARE of it.
+#: Animation on twos, threes or fours: drawings change every BEATS frames, each
+#: change at least BEAT_SHARE of the candidate's, the frames between below
+#: QUIET_SHARE of it.
 BEATS = (2, 3, 4)
 BEAT_SHARE = 0.5
 QUIET_SHARE = 0.2
@@ -52,10 +54,8 @@ SPIKE_MARGIN = 0.08
 SPIKE_RATIO = 4.0
 SPIKE_REACH = 3
 SPIKE_EVIDENCE = 1.5
-#: A change that keeps its colours nearby replaced the picture (see
-#: :func:`replaced_picture`) when at least REPLACED_COLOUR of ``moved_color`` of
-#: them are new and it moved every edge, or, as a clean spike, kept less than
-#: SPIKE_KEPT of the picture's detail.
+#: A clean spike that brought some new colours (REPLACED_COLOUR) replaced the
+#: picture when it kept less than SPIKE_KEPT of its detail (:func:`replaced_picture`).
 SPIKE_KEPT = 0.7
 #: Confidence of a cut: a sigmoid of its smallest margin over the three thresholds,
 #: each in these units, shifted by CUT_MARGIN_SHIFT.
@@ -86,9 +86,9 @@ def evidence(features: Features, t: int) -> float:
 
 
 def on_a_beat(score: np.ndarray, t: int) -> bool:
-    """Whether the change at ``t`` keeps the beat of animation on twos, threes or fours: a
-    change as large (at least BEAT_SHARE of it) two or three frames before and
-    after it (only one side at the very start or end of the video), and quiet
+    """Whether the change at ``t`` keeps the beat of animation on twos, threes or
+    fours: a change as large (at least BEAT_SHARE of it) two, three or four frames
+    before and after it (only one side at the very start or end of the video), and quiet
     frames in between (below QUIET_SHARE of it).  A side on which a larger change
     (the next cut) comes before the beat may be left out when the other side
     keeps the beat for two beats."""

@@ -217,7 +217,8 @@ def _lens_ends(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
         return False
     for end, (inside, outside) in ((after, _AFTER_END), (pre, _PRE_END)):
         own = float(_second_best(thumbs.blocks_after(end, end + outside[0], end + outside[1])).max())
-        if float(_second_best(thumbs.blocks_after(end, end + inside, end + inside))[0]) >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
+        seen = float(_second_best(thumbs.blocks_after(end, end + inside, end + inside))[0])
+        if seen >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
             return False
     return True
 
