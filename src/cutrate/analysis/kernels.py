@@ -7,6 +7,7 @@ about videos, files or settings.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -249,17 +250,18 @@ class BlockStats:
     frames is then the same arithmetic as :func:`block_dissimilarities`, element
     by element, so the results are identical.
 
-    ``frames`` (n, h, w) luma; frames are prepared on first use and the prepared
-    second halves (the larger part) of the ``keep`` most recently used frames are
-    kept.
+    ``frames`` (n, h, w) luma; frames are prepared on first use, and about the
+    ``keep`` most recently prepared as second of a pair (the larger part, 34 KB
+    each at 32x18) and ``keep_first`` as first are kept (:func:`forget_oldest`).
     """
 
     def __init__(self, frames: np.ndarray, *, grid: tuple[int, int] = (3, 4), shifts: tuple[int, int] = (3, 2),
-                 keep: int = 512) -> None:
+                 keep: int = 512, keep_first: int = 4096) -> None:
         self.frames = frames
         self.grid = grid
         self.shifts = shifts
         self.keep = keep
+        self.keep_first = keep_first
         _, h, w = frames.shape
         self._idx = _shifted_blocks(h, w, grid, shifts)  # (shifts, blocks, pixels)
         mx, my = shifts
@@ -273,21 +275,15 @@ class BlockStats:
         shape (pairs, blocks)."""
         if not pairs:
             return np.zeros((0, self.grid[0] * self.grid[1]), np.float32)
-        self._prepare(self._first, sorted({i for i, _ in pairs}), self._idx[self._centre])
-        self._prepare(self._second, sorted({k for _, k in pairs}), self._idx)
+        self._prepare(self._first, sorted({i for i, _ in pairs}), self._idx[self._centre], self.keep_first)
+        self._prepare(self._second, sorted({k for _, k in pairs}), self._idx, self.keep)
         ab, am, asd = (np.stack([self._first[i][q] for i, _ in pairs]) for q in range(3))
         bb, bm, bsd = (np.stack([self._second[k][q] for _, k in pairs], axis=1) for q in range(3))
-        out = _centred_distance(ab, am, asd, bb, bm, bsd).min(axis=0)
-        if len(self._second) > self.keep:
-            for k in list(self._second)[: len(self._second) - self.keep]:
-                del self._second[k]
-        return out
+        return _centred_distance(ab, am, asd, bb, bm, bsd).min(axis=0)
 
-    def _prepare(self, store: dict, frames: list[int], idx: np.ndarray) -> None:
+    def _prepare(self, store: dict, frames: list[int], idx: np.ndarray, keep: int) -> None:
+        forget_oldest(store, keep, frames)
         todo = [i for i in frames if i not in store]
-        for i in frames:  # most recently used last
-            if i in store:
-                store[i] = store.pop(i)
         if not todo:
             return
         x = np.asarray(self.frames[todo], np.float32)
@@ -296,3 +292,16 @@ class BlockStats:
         c, m, sd = _centred(np.ascontiguousarray(x.reshape(n, h * w)[:, idx]))
         for k, i in enumerate(todo):
             store[i] = (c[k], m[k], sd[k])
+
+
+def forget_oldest(store: dict, keep: int, needed: Iterable) -> None:
+    """When ``store`` holds more than ``keep`` entries, drop the oldest (in insertion
+    order) down to half of ``keep``, but none of ``needed``: a bounded memory of
+    per-frame results for detectors that move through a video in time order (what
+    is dropped is computed again, with the same result, if asked for again)."""
+    if len(store) <= keep:
+        return
+    needed = set(needed)
+    drop = len(store) - keep // 2
+    for key in [k for k in store if k not in needed][:drop]:
+        del store[key]

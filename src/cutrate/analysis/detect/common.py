@@ -13,7 +13,7 @@ import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features, Transition, TransitionKind
-from ..kernels import BlockStats, block_histograms, color_change, neighbourhoods
+from ..kernels import BlockStats, block_histograms, color_change, forget_oldest, neighbourhoods
 
 #: Blocks (rows, columns) and largest shift (x, y) in pixels for thumbnail comparisons.
 THUMB_GRID = (3, 4)
@@ -44,6 +44,10 @@ DETAIL_KEPT = 0.15
 #: new ones when at least REPLACED_COLOUR of ``moved_color`` changed: other shapes
 #: in front of the same background rather than the same ones moved.
 REPLACED_COLOUR = 0.6
+#: Frames whose colour histograms :class:`Thumbs` keeps (6 KB each; the oldest are
+#: computed again when asked for again): the detectors move through a video in
+#: time order, so memory stays flat whatever its length.
+KEEP_FRAMES = 4096
 #: Thumbnail rows and columns at the edges that stay darker than BORDER_LEVEL
 #: (0..255) in all but BORDER_SHARE of the frames are letterbox or pillarbox bars:
 #: the same in every shot, so frame comparisons leave them out.
@@ -261,12 +265,14 @@ class Thumbs:
         self._prefetch_frames(frames)
 
     def _prefetch_frames(self, frames: Iterable[int]) -> None:
-        todo = sorted(i for i in set(frames) if i not in self._hist)
+        frames = set(frames)
+        forget_oldest(self._hist, KEEP_FRAMES, frames)
+        todo = sorted(i for i in frames if i not in self._hist)
         if todo:
             h = block_histograms(*self._yuv(todo))
             nh = neighbourhoods(h)
             for k, i in enumerate(todo):
-                self._hist[i] = (h[k : k + 1], nh[k : k + 1])
+                self._hist[i] = (h[k : k + 1].copy(), nh[k : k + 1].copy())
 
     def _histograms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Frame ``i``'s block histograms and their neighbourhood sums, shape (1, 12, 64)."""
