@@ -316,21 +316,34 @@ def test_calibration_changes_only_the_confidence_and_keeps_its_order():
 def test_pair_checks_compute_exactly_what_block_dissimilarities_does():
     """The detectors' batched pair checks (per-frame parts kept, pairs in any order
     and batch size, frames forgotten and prepared again) give the same bits as
-    :func:`block_dissimilarities` of the two frames alone."""
+    :func:`block_dissimilarities` of the two frames alone, and keep a bounded memory."""
     from cutrate.analysis.kernels import BlockStats, block_dissimilarities
 
     rng = np.random.default_rng(7)
     frames = rng.integers(0, 256, (40, 18, 32)).astype(np.uint8)
     frames[5:9] = 30  # flat frames: no texture
-    stats = BlockStats(frames, grid=(3, 4), shifts=(2, 2), keep=6)
-    for size in (1, 3, 17, 40):
+    stats = BlockStats(frames, grid=(3, 4), shifts=(2, 2), keep=6, keep_first=4)
+    prepared: list[int] = []
+    prepare = stats._prepare
+
+    def spy(store, todo, idx, keep):
+        if store is stats._second:
+            prepared.extend(i for i in todo if i not in store)
+        prepare(store, todo, idx, keep)
+
+    stats._prepare = spy
+    for size in (1, 3, 17, 40, 17, 3, 1):
         pairs = [(int(i), int(k)) for i, k in rng.integers(0, 40, (size, 2))]
+        before = len(stats._second)
         got = stats.dissimilarities(pairs)
         for (i, k), row in zip(pairs, got):
             alone = block_dissimilarities(frames[i][None].astype(np.float32), frames[k][None].astype(np.float32),
                                           grid=(3, 4), shifts=(2, 2))[0]
             assert np.array_equal(row, alone)
-        assert len(stats._second) <= 6 + size  # the oldest are dropped before each batch
+        if before > 6:  # over ``keep``: the oldest were dropped before this batch
+            assert len(stats._second) <= 6 // 2 + size
+        assert len(stats._first) <= max(4, size) + size
+    assert len(prepared) > len(set(prepared))  # some frames were forgotten and prepared again
 
 
 @pytest.mark.parametrize(("cut", "kept"), [(37, True), (38, False), (40, False), (50, False), (51, False), (52, True)])

@@ -79,8 +79,10 @@ class DetectSettings:
         A candidate cut whose colours are all found nearby in the previous frame
         (``features.color_change`` below ``moved_color``) while at least
         ``moved_static`` of the picture did not change at all, or whose change keeps
-        the steady beat of animation on twos or threes, is things moving in front of
-        a still background or a new drawing, not a cut.
+        the steady beat of animation on twos, threes or fours, is things moving in
+        front of a still background or a new drawing, not a cut (unless it replaced
+        the picture: some new colours and every edge moved, see
+        :func:`cutrate.analysis.detect.cuts.replaced_picture`).
     context_s : float
         Half-width in seconds of the neighbourhood used by ``contrast``.
     flash_frames : int

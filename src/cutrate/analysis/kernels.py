@@ -187,8 +187,8 @@ def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int]
     asd = np.sqrt((ab * ab).mean(-1))
     offsets = [(dy, dx) for dy in range(-my, my + 1) for dx in range(-mx, mx + 1)]
     if n <= _FEW:
-        # few frames (the detectors' pair checks): every shifted block of b gathered
-        # at once, the same arithmetic element by element as the loop below
+        # few frames: every shifted block of b gathered at once, the same
+        # arithmetic element by element as the loop below (and as BlockStats)
         idx = _shifted_blocks(h, w, grid, shifts)
         bb = b.reshape(n, h * w)[:, idx].transpose(1, 0, 2, 3).copy()
         return _block_distance(ab, am, asd, bb).min(axis=0)
@@ -290,8 +290,8 @@ class BlockStats:
         n, h, w = x.shape
         # (contiguous, as block_dissimilarities' blocks are: a reduction's rounding follows the layout)
         c, m, sd = _centred(np.ascontiguousarray(x.reshape(n, h * w)[:, idx]))
-        for k, i in enumerate(todo):
-            store[i] = (c[k], m[k], sd[k])
+        for k, i in enumerate(todo):  # (copies: a kept frame does not keep its whole batch)
+            store[i] = (c[k].copy(), m[k].copy(), sd[k].copy())
 
 
 def forget_oldest(store: dict, keep: int, needed: Iterable) -> None:

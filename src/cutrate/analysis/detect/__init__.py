@@ -106,7 +106,7 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
         # one on the frame after its end (the mix fades out below what is measured),
         # and one just before its start (the mix begins below what is measured)
         out = [t for t in out
-               if t.kind != "cut" or not any(d.start_frame - dissolves.MERGE_GAP <= t.frame <= d.end_frame + 1
+               if t.kind != "cut" or not any(d.start_frame - dissolves.CUT_BEFORE <= t.frame <= d.end_frame + 1
                                              for d in gradual)]
         out.extend(gradual)
     out.sort(key=lambda tr: tr.frame)

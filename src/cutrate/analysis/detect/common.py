@@ -46,7 +46,8 @@ DETAIL_KEPT = 0.15
 REPLACED_COLOUR = 0.6
 #: Frames whose colour histograms :class:`Thumbs` keeps (6 KB each; the oldest are
 #: computed again when asked for again): the detectors move through a video in
-#: time order, so memory stays flat whatever its length.
+#: time order, so these stay bounded whatever its length (the pair results, about
+#: 1.3 KB per frame of video, are all kept).
 KEEP_FRAMES = 4096
 #: Thumbnail rows and columns at the edges that stay darker than BORDER_LEVEL
 #: (0..255) in all but BORDER_SHARE of the frames are letterbox or pillarbox bars:
@@ -143,8 +144,10 @@ class Thumbs:
 
     The detectors ask about the same frames and pairs many times (a candidate's
     return check, the end of the event before it, the flash cut test), so pair
-    results and each frame's colour histograms are remembered: each is computed
-    once, with the same functions, so remembering never changes a decision.
+    results are remembered (each pair computed once), and so are the colour
+    histograms and block parts of the most recent frames (:data:`KEEP_FRAMES`;
+    older ones are computed again when asked for).  Everything is computed with
+    the same functions, so remembering never changes a decision.
     """
 
     def __init__(self, feats: Features) -> None:
@@ -273,12 +276,6 @@ class Thumbs:
             nh = neighbourhoods(h)
             for k, i in enumerate(todo):
                 self._hist[i] = (h[k : k + 1].copy(), nh[k : k + 1].copy())
-
-    def _histograms(self, i: int) -> tuple[np.ndarray, np.ndarray]:
-        """Frame ``i``'s block histograms and their neighbourhood sums, shape (1, 12, 64)."""
-        if i not in self._hist:
-            self.prefetch(range(i, i + 1))
-        return self._hist[i]
 
     def _yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         y = self.y[idx]

@@ -123,9 +123,10 @@ def static_share(thumbs: Thumbs, t: int) -> float:
 
 def replaced_picture(thumbs: Thumbs, t: int, color_change: float, spike: bool, s: DetectSettings) -> bool:
     """Whether frame ``t`` replaced the picture of frame ``t - 1`` rather than moved
-    things in it, when its colours are found nearby (``color_change`` below
-    ``moved_color``) and much of it did not change: a cut to another framing of one
-    set, to another character in front of the same background, to the next title.
+    things in it: asked where its colours are found nearby (``color_change`` below
+    ``moved_color``) and much of it did not change (a cut to another framing of one
+    set, to another character in front of the same background, to the next title),
+    and of every candidate by the return test (:func:`.flashes.return_after`).
 
     - A clean spike (``spike``, :func:`spikes`) that moved every edge of the picture
       (:meth:`.Thumbs.moved_every_edge`) replaced it.

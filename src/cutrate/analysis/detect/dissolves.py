@@ -30,6 +30,9 @@ MEDIAN_FIT = 0.08
 MAX_STEP = 0.50
 #: Windows closer than this many frames are one dissolve.
 MERGE_GAP = 3
+#: A cut up to this many frames before a dissolve's first frame (or inside it, or on
+#: the frame after it) is a drawing change seen through the mix.
+CUT_BEFORE = 3
 #: ``alpha`` (0 = old shot, 1 = new shot) between these bounds is "mixing".
 ALPHA_EDGE = 0.08
 #: Largest departure of ``alpha`` from monotone growth.

@@ -77,10 +77,13 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
                  replaced: bool = False) -> int | None:
     """The last frame of an in-shot event starting at ``t`` (a flash or an object
     passing the lens), after which the picture returns to frame ``t - 1``; None when
-    the picture does not return.  ``replaced``: the change at ``t`` replaced the
-    picture (:func:`.cuts.replaced_picture`); a picture that then holds
+    the picture does not return.  ``replaced``: :func:`.cuts.replaced_picture`
+    holds for ``t`` (asked of every candidate); a picture that then holds
     (:func:`still_after`) has not returned, however much it looks like the shot
-    before with things moved."""
+    before with things moved, unless the event lit the scene and its light has gone
+    (a flash).  After a replacement that also brought new colours, a picture only
+    as close as the thumbnails' distance says has returned when it is closer than
+    RETURN_CLOSER times the farthest it went."""
     n = features.n
     pre = t - 1
     fps = features.info.frame_rate
@@ -202,8 +205,9 @@ def _lens_colours(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bo
             and thumbs.color_change(pre, after) < LENS_COLOURS * s.moved_color)
 
 
-#: Per end of a span (frame, the frame inside the span next to it, the two frames
-#: outside it), as offsets from the end: the pairs :func:`_lens_ends` compares.
+#: Per end of a span (the frame inside the span next to it, the first and last of
+#: the two frames outside it), as offsets from the end: the pairs :func:`_lens_ends`
+#: compares.
 _AFTER_END = (-1, (1, 2))
 _PRE_END = (1, (-2, -1))
 
