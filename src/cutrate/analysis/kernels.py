@@ -181,10 +181,7 @@ def block_dissimilarities(a: np.ndarray, b: np.ndarray, *, grid: tuple[int, int]
     def blocks(x: np.ndarray) -> np.ndarray:
         return x[:, :hh, :ww].reshape(n, by, hb, bx, wb).transpose(0, 1, 3, 2, 4).reshape(n, by * bx, hb * wb)
 
-    ab = blocks(a[:, my : my + core_h, mx : mx + core_w])
-    am = ab.mean(-1)
-    ab = ab - am[..., None]
-    asd = np.sqrt((ab * ab).mean(-1))
+    ab, am, asd = _centred(blocks(a[:, my : my + core_h, mx : mx + core_w]))
     offsets = [(dy, dx) for dy in range(-my, my + 1) for dx in range(-mx, mx + 1)]
     if n <= _FEW:
         # few frames: every shifted block of b gathered at once, the same

@@ -229,7 +229,7 @@ class Thumbs:
         todo = sorted({p for p in pairs if p not in self._cc})
         if not todo:
             return
-        self._prefetch_frames({f for p in todo for f in p})
+        self.prefetch({f for p in todo for f in p})
         hj = np.concatenate([self._hist[j][0] for _, j in todo])
         nj = np.concatenate([self._hist[j][1] for _, j in todo])
         hi = np.concatenate([self._hist[i][0] for i, _ in todo])
@@ -262,12 +262,9 @@ class Thumbs:
             v = self._edges[key] = kept_detail(self.y[i], self.y[j])
         return v
 
-    def prefetch(self, frames: range) -> None:
+    def prefetch(self, frames: Iterable[int]) -> None:
         """Compute the colour histograms of ``frames`` in one batch (before many
         :meth:`moved_only` questions about them)."""
-        self._prefetch_frames(frames)
-
-    def _prefetch_frames(self, frames: Iterable[int]) -> None:
         frames = set(frames)
         forget_oldest(self._hist, KEEP_FRAMES, frames)
         todo = sorted(i for i in frames if i not in self._hist)

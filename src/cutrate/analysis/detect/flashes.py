@@ -198,11 +198,16 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     return thumbs.dis(pre, after) < HIDDEN or thumbs.moved_as_the_shot(pre, after)
 
 
+def _lens_room(n: int, pre: int, after: int) -> bool:
+    """Whether the span between frames ``pre`` and ``after`` of a video of ``n``
+    frames is long enough for :func:`passes_lens`, with two frames of room either side."""
+    return after - pre - 1 >= 3 and pre >= 2 and after + 2 < n
+
+
 def _lens_colours(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
-    """The first tests of :func:`passes_lens` (the cheapest): the span is long enough,
-    with room either side, and frames ``pre`` and ``after`` share their colours."""
-    return (after - pre - 1 >= 3 and pre >= 2 and after + 2 < thumbs.n
-            and thumbs.color_change(pre, after) < LENS_COLOURS * s.moved_color)
+    """The first tests of :func:`passes_lens` (the cheapest): the span has room
+    (:func:`_lens_room`), and frames ``pre`` and ``after`` share their colours."""
+    return _lens_room(thumbs.n, pre, after) and thumbs.color_change(pre, after) < LENS_COLOURS * s.moved_color
 
 
 #: Per end of a span (the frame inside the span next to it, the first and last of
@@ -232,7 +237,7 @@ def prefetch_lens(thumbs: Thumbs, spans: list[tuple[int, int]], s: DetectSetting
     ``spans`` (``(pre, after)`` pairs): the colour test of all, the ends of those
     that pass it, the frames between the ends of those that pass that.  Only the
     arithmetic is batched; every decision is :func:`passes_lens`'s own."""
-    spans = [(pre, after) for pre, after in spans if after - pre - 1 >= 3 and pre >= 2 and after + 2 < thumbs.n]
+    spans = [sp for sp in spans if _lens_room(thumbs.n, *sp)]
     thumbs.color_pairs(spans)
     spans = [sp for sp in spans if _lens_colours(thumbs, *sp, s)]
     thumbs.prefetch_blocks((end, end + k) for pre, after in spans
