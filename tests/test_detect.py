@@ -261,6 +261,46 @@ def test_light_on_the_scene_for_a_few_frames_is_no_insert(length):
     assert run(frames) == []
 
 
+@pytest.mark.parametrize("length", [2, 3])
+def test_short_bright_insert_of_its_own_picture_is_two_cuts(length):
+    # A - B - A where B is brighter everywhere (a white title card, a sunlit view cut
+    # into a dark shot): nothing got darker, as with light on the scene, but B's
+    # detail is not A's, and A holds still, so B is a shot of its own
+    a, b = Shot(36), Shot(37)
+    frames = [f * 0.4 for f in frames_of(a, 30)]
+    frames += [f * 0.4 + 140 for f in frames_of(b, length)]
+    frames += [f * 0.4 for f in frames_of(a, 30, start=30 + length)]
+    found = run(frames)
+    assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 30 + length)]
+
+
+@pytest.mark.parametrize("length", [2, 3])
+def test_short_bright_shot_between_two_others_is_two_cuts_not_a_flash_cut(length):
+    # A - B - C with B bright and still: not white frames of a flash cut but a shot
+    a, b, c = Shot(36), Shot(37), Shot(39)
+    frames = [f * 0.4 for f in frames_of(a, 30)]
+    frames += [f * 0.4 + 140 for f in frames_of(b, length)]
+    frames += [f * 0.4 + 20 for f in frames_of(c, 30)]
+    found = run(frames)
+    assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 30 + length)]
+
+
+@pytest.mark.parametrize("length", [2, 3])
+def test_light_from_a_point_of_the_scene_is_no_insert(length):
+    # a bright burst fading out from a point of a still shot (a muzzle flash) for
+    # 2-3 frames: its gradient is detail that is not the scene's, but the far part
+    # of the picture stays as it was
+    shot = Shot(38)
+    frames = frames_of(shot, 30)
+    h, w = frames[0].shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    glow = 0.9 * np.clip(1.2 - np.hypot(xx - 0.3 * w, yy - 0.5 * h) / (0.45 * w), 0, 1) ** 0.8
+    glow = glow.reshape(h, w, *([1] * (frames[0].ndim - 2)))
+    frames += [shot.frame(30 + k) * (1 - glow) + 235 * glow for k in range(length)]
+    frames += frames_of(shot, 30, start=30 + length)
+    assert run(frames) == []
+
+
 def test_active_area_leaves_out_letterbox_bars_only():
     from cutrate.analysis.detect.common import active_area
 

@@ -53,8 +53,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :func:`.cuts.replaced_picture`; a shape passing the lens of a shot whose own
 #: drawing changes are larger than its way in, see :meth:`.common.Thumbs.moved_as_the_shot`;
 #: a cut up to three frames before a dissolve is a drawing change through its mix;
-#: a flash whose light has gone has returned, whatever the drawing did under it).
-RULES_VERSION = 9
+#: a flash whose light has gone has returned, whatever the drawing did under it;
+#: 10: a short insert brighter everywhere than its shot is one when it shows a
+#: still picture of its own, see :func:`.flashes.own_picture`).
+RULES_VERSION = 10
 
 
 def detector_id(settings: DetectSettings) -> str:

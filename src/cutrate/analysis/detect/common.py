@@ -133,9 +133,31 @@ def kept_detail(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     framing, another drawing or another title moves every edge."""
     a32, b32 = a.astype(np.float32), b.astype(np.float32)
     same = _unchanged_blocks(a32, b32)
-    detail = np.maximum(_grid(a32).std(axis=(1, 3)), _grid(b32).std(axis=(1, 3))) >= DETAIL_LEVEL
+    detail = _detail(a32) | _detail(b32)
     count = int(detail.sum())
     return (float(same[detail].mean()) if count else 1.0), count
+
+
+def _detail(x: np.ndarray) -> np.ndarray:
+    """Per :data:`STATIC_GRID` block of ``x`` (a float thumbnail), whether it has
+    detail (a luma spread of at least :data:`DETAIL_LEVEL`), bool (rows, cols)."""
+    return _grid(x).std(axis=(1, 3)) >= DETAIL_LEVEL
+
+
+def detail_blocks(a: np.ndarray) -> int:
+    """How many :data:`STATIC_GRID` blocks of thumbnail ``a`` have detail."""
+    return int(_detail(a.astype(np.float32)).sum())
+
+
+def structure_correlation(a: np.ndarray, b: np.ndarray) -> float:
+    """Correlation (-1..1) of the detail of thumbnails ``a`` and ``b``: each
+    :data:`STATIC_GRID` block minus its mean, so that light falling on a picture,
+    which shifts and scales its blocks, keeps it near 1; 0 when either is flat."""
+    ga, gb = _grid(a.astype(np.float64)), _grid(b.astype(np.float64))
+    ga = ga - ga.mean(axis=(1, 3), keepdims=True)
+    gb = gb - gb.mean(axis=(1, 3), keepdims=True)
+    den = math.sqrt(float((ga * ga).sum()) * float((gb * gb).sum()))
+    return float((ga * gb).sum()) / den if den > 0 else 0.0
 
 
 class Thumbs:

@@ -221,6 +221,8 @@ def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_
     end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
     if end is None or end >= features.n or score[end] < min_score:
         return False
+    if thumbs is not None and flashes.own_picture(thumbs, t - 1, t, end - 1):
+        return False  # a short bright shot: its way in and out are cuts of their own
     if thumbs is not None and (thumbs.dis(t - 1, end) < SAME_PICTURE or thumbs.moved_only(t - 1, end, s, pan=True)):
         return False  # back to the same picture, or the same scene moved on: a flash inside the shot
     conf = sigmoid((min(score[t], score[end]) - min_score) / FLASH_SCORE_UNIT)
@@ -248,7 +250,7 @@ def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found
         return False  # the cut out of an insert returns to the shot before it by design
     if flashes.ends_an_event(thumbs, features, t, s) or flashes.ends_an_occlusion(thumbs, t, s, features.info.frame_rate):
         return True
-    return _flash_cut(features, s, found, t, s.threshold)
+    return _flash_cut(features, s, found, t, s.threshold, thumbs)
 
 
 def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features
-from .common import REPLACED_COLOUR, SAME_PICTURE, Thumbs
+from .common import DETAIL_BLOCKS, REPLACED_COLOUR, SAME_PICTURE, Thumbs, detail_blocks, structure_correlation
 
 #: The picture has returned when its distance to the pre-event frame is below
 #: SAME_PICTURE and below this share of the event's own cut score.
@@ -43,6 +43,17 @@ BRIGHTER = 10.0
 #: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
 #: above INSERT_STILL times the smaller of the cuts into and out of it.
 INSERT_STILL = 0.5
+#: Brighter frames show a picture of their own (a short bright shot, not light on
+#: the scene) when the detail of their last frame correlates with that of their
+#: first by at least OWN_GAP more than either correlates with the frame before
+#: (:func:`own_picture`).
+OWN_GAP = 0.5
+#: ... and it replaced the whole picture: fewer than OWN_UNTOUCHED of the first
+#: frame's thumbnail pixels stayed within UNTOUCHED_LEVEL luma levels (0..255) of
+#: the frame before (light falling on part of a scene, a muzzle flash, leaves the
+#: rest as it was).
+OWN_UNTOUCHED = 0.10
+UNTOUCHED_LEVEL = 8.0
 #: A frame ends an event only if the change into the event was at least
 #: DEPARTURE_SHARE of the change at that frame (the way out of a flash during
 #: animation is larger than the way in: the drawing changed meanwhile).
@@ -268,7 +279,8 @@ def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSet
     picture), and nothing changed as much one insert-length before it: a shape
     passing the lens moves all the time, and animation on twos or threes changes
     drawings at a steady beat.  A brighter insert must have made some of the
-    picture darker: light falling on the scene only adds.  One frame is too short
+    picture darker (light falling on the scene only adds), or show a still picture
+    of its own (:func:`own_picture`: a white title card, a sunlit view).  One frame is too short
     to tell an insert from an impact frame, so it never is one.
     """
     score = features.score
@@ -284,7 +296,29 @@ def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSet
     if float(features.luma_mean[t:end].mean()) < float(features.luma_mean[t - 1]) + BRIGHTER:
         return True
     change = thumbs.y[t].astype(np.float32) - thumbs.y[t - 1].astype(np.float32)
-    return float((change < -DARKER_LEVEL).mean()) >= DARKER_SHARE
+    return float((change < -DARKER_LEVEL).mean()) >= DARKER_SHARE or own_picture(thumbs, t - 1, t, end - 1)
+
+
+def own_picture(thumbs: Thumbs, pre: int, first: int, last: int) -> bool:
+    """Whether frames ``first..last`` (two or more, brighter than frame ``pre``) show
+    a still picture of their own, a short bright shot, rather than light falling on
+    the scene of ``pre``.  The first of them replaced nearly every pixel
+    (OWN_UNTOUCHED), each has at least DETAIL_BLOCKS blocks of detail, and the
+    detail of the last correlates with that of the first by at least OWN_GAP more
+    than either correlates with frame ``pre``
+    (:func:`~.common.structure_correlation`).  Light keeps the pattern of the scene
+    it falls on, or leaves part of it as it was; a scene moving under the light
+    moves its pattern inside the span as much as across its first frame."""
+    if last <= first:
+        return False
+    untouched = np.abs(thumbs.y[first].astype(np.float32) - thumbs.y[pre].astype(np.float32)) < UNTOUCHED_LEVEL
+    if float(untouched.mean()) >= OWN_UNTOUCHED:
+        return False
+    if min(detail_blocks(thumbs.y[k]) for k in range(first, last + 1)) < DETAIL_BLOCKS:
+        return False
+    inside = structure_correlation(thumbs.y[first], thumbs.y[last])
+    across = max(structure_correlation(thumbs.y[pre], thumbs.y[k]) for k in (first, last))
+    return across <= inside - OWN_GAP
 
 
 def ends_an_event(thumbs: Thumbs, features: Features, t: int, s: DetectSettings) -> bool:
