@@ -285,6 +285,18 @@ def test_short_bright_shot_between_two_others_is_two_cuts_not_a_flash_cut(length
     assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 30 + length)]
 
 
+def test_white_frames_between_two_shots_of_one_layout_and_other_colours_are_a_flash_cut():
+    # the same layout in warm and then in cool colours around three white frames:
+    # close in structure, but another shot replaces nearly all the colours
+    shot = Shot(40)
+    y = frames_of(shot, 30) + [flat(250)] * 3 + frames_of(shot, 30, start=33)
+    uv = np.full((len(y), 2, 18, 32), 128, np.uint8)
+    uv[:30, 0], uv[:30, 1] = 90, 170
+    uv[33:, 0], uv[33:, 1] = 170, 90
+    found = detect.transitions(from_arrays(to_uint8(y), uv, fps=24.0), settings=DetectSettings())
+    assert [(t.kind, t.frame) for t in found] == [("flash", 33)]
+
+
 @pytest.mark.parametrize("length", [2, 3])
 def test_light_from_a_point_of_the_scene_is_no_insert(length):
     # a bright burst fading out from a point of a still shot (a muzzle flash) for

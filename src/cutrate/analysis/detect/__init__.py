@@ -55,7 +55,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: a cut up to three frames before a dissolve is a drawing change through its mix;
 #: a flash whose light has gone has returned, whatever the drawing did under it;
 #: 10: a short insert brighter everywhere than its shot is one when it shows a
-#: still picture of its own, see :func:`.flashes.own_picture`).
+#: still picture of its own, see :func:`.flashes.own_picture`; the picture after a
+#: flat run is the one before it only when it also keeps its colours, see
+#: :data:`.fades.SAME_RUN_COLOURS`).
 RULES_VERSION = 10
 
 

@@ -30,6 +30,11 @@ FLASH_CONFIDENCE = 0.9
 FADE_CONFIDENCE = 0.85
 FADE_DARKNESS = 0.15
 SAME_PICTURE_CONFIDENCE = 0.6
+#: The picture after a flat run is the one before it when the two are structurally
+#: close (SAME_PICTURE) and keep their colours: less than SAME_RUN_COLOURS of them
+#: changed (:meth:`.Thumbs.color_change`).  Two shots of little detail can be
+#: close in structure; another shot replaces nearly all the colours.
+SAME_RUN_COLOURS = 0.5
 
 
 def flat_frames(features: Features, s: DetectSettings) -> np.ndarray:
@@ -81,7 +86,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
                 post = max(post, lit)
         length = post - r0
         done = post
-        same = thumbs.dis(pre, post) < SAME_PICTURE
+        same = thumbs.dis(pre, post) < SAME_PICTURE and thumbs.color_change(pre, post) < SAME_RUN_COLOURS
         if length <= s.flash_frames and (same or thumbs.moved_only(pre, post, s, pan=bright)):
             found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
             continue
