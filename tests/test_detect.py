@@ -377,3 +377,28 @@ def test_partial_flash_while_the_drawing_changes_under_it_is_no_transition(tmp_p
     render_clip(path, [ShotSpec(60, scene=2, motion="fast", hold=hold, events=(Flash(30, frames=2, partial=True),))],
                 seed=2, size=(320, 180))
     assert analyze(path, use_cache=False).transitions == []
+
+
+def test_dissolve_tests_summed_in_integers_give_numpys_float_means():
+    """The dissolve windows' means of whole and half levels, summed in integers (the
+    ends' contrast, the middle residual, the group means) and the medians from a
+    sort are bit for bit what numpy's float32 mean and median give on the float
+    thumbnail vectors, up to the largest sums."""
+    from cutrate.analysis.detect import dissolves
+
+    rng = np.random.default_rng(11)
+    n, base, h = 400, 100, 7
+    levels = rng.integers(0, rng.integers(1, 257, (n, 1)), (n, 864)).astype(np.uint8)  # every range of sums
+    levels[:20] = 255
+    levels[20:40] = 0
+    win = dissolves._Window(levels, base)
+    x = levels.astype(np.float32)
+    c = base + np.arange(h, n - h)
+    a, b, m = x[c - h - base], x[c + h - base], x[c - base]
+    assert np.array_equal(win.contrast(c, h), np.abs(b - a).mean(1))
+    assert np.array_equal(win.mid_residual(c, h), np.abs(m - 0.5 * (a + b)).mean(1))
+    assert np.array_equal(win.groups, x.reshape(n, -1, dissolves.GROUP).mean(-1))
+    assert np.array_equal(win[c], m)
+    for width in (864, 863):  # an even and an odd count
+        r = np.abs(m[:, :width] - 0.3 * a[:, :width])
+        assert np.array_equal(dissolves._row_medians(r), np.median(r, axis=1))
