@@ -163,6 +163,7 @@ class Thumbs:
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
         self._edges: dict[tuple[int, int], tuple[float, int]] = {}
+        self._in_view: dict[tuple[int, int, int], np.ndarray] = {}
         self._stats = BlockStats(self.y, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
 
     def dis(self, i: int, j: int) -> float:
@@ -289,6 +290,17 @@ class Thumbs:
             return np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
         self.prefetch_blocks([(i, k) for k in frames])
         return np.stack([self._blocks[(i, k)] for k in frames])
+
+    def in_view(self, i: int, first: int, last: int) -> np.ndarray:
+        """How clearly part of frame ``i`` is in view in each of frames ``first..last``:
+        the second-smallest of its block dissimilarities (:meth:`blocks_after`) per
+        frame; each span is computed once (the lens tests ask about one end of a span
+        for many spans)."""
+        key = (i, first, last)
+        v = self._in_view.get(key)
+        if v is None:
+            v = self._in_view[key] = np.partition(self.blocks_after(i, first, last), 1, axis=-1)[..., 1]
+        return v
 
     def prefetch_blocks(self, pairs: Iterable[tuple[int, int]]) -> None:
         """Compute the block dissimilarities of each pair ``(i, k)`` (frame ``i``

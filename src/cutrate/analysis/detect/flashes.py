@@ -160,12 +160,6 @@ def _dimmed(luma: np.ndarray, pre: int, k: int) -> bool:
     return float(luma[k]) < float(luma[pre]) + BRIGHTER
 
 
-def _second_best(blocks: np.ndarray) -> np.ndarray:
-    """Per frame (row), the second-smallest block distance: how clearly part of a
-    picture is in view in another."""
-    return np.partition(blocks, 1, axis=-1)[..., 1]
-
-
 def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
     """Whether frames ``pre+1 .. after-1`` are an object passing the lens of a shot
     that moves on meanwhile (fast animation, a pan): the first of them still shows
@@ -179,8 +173,7 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     """
     if not _lens_ends(thumbs, pre, after, s):
         return False
-    inner = np.minimum(_second_best(thumbs.blocks_after(pre, pre + 2, after - 2)),
-                       _second_best(thumbs.blocks_after(after, pre + 2, after - 2)))
+    inner = np.minimum(thumbs.in_view(pre, pre + 2, after - 2), thumbs.in_view(after, pre + 2, after - 2))
     if float(inner.max()) < HIDDEN:
         return False
     frames = range(pre + 2, after - 1)
@@ -225,8 +218,8 @@ def _lens_ends(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
     if not _lens_colours(thumbs, pre, after, s):
         return False
     for end, (inside, outside) in ((after, _AFTER_END), (pre, _PRE_END)):
-        own = float(_second_best(thumbs.blocks_after(end, end + outside[0], end + outside[1])).max())
-        seen = float(_second_best(thumbs.blocks_after(end, end + inside, end + inside))[0])
+        own = float(thumbs.in_view(end, end + outside[0], end + outside[1]).max())
+        seen = float(thumbs.in_view(end, end + inside, end + inside)[0])
         if seen >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
             return False
     return True
