@@ -402,3 +402,15 @@ def test_dissolve_tests_summed_in_integers_give_numpys_float_means():
     for width in (864, 863):  # an even and an odd count
         r = np.abs(m[:, :width] - 0.3 * a[:, :width])
         assert np.array_equal(dissolves._row_medians(r), np.median(r, axis=1))
+
+
+def test_block_means_are_numpys_float32_means():
+    """The block kernels' means (a float32 sum divided in float32) are bit for bit
+    numpy's float32 mean (which divides through float64), at any scale."""
+    from cutrate.analysis.kernels import _mean
+
+    rng = np.random.default_rng(5)
+    for scale in (1e-3, 1.0, 255.0, 1e5):
+        x = (rng.normal(0, scale, (3000, 28)) + rng.uniform(-scale, scale, (3000, 1))).astype(np.float32)
+        assert np.array_equal(_mean(x), x.mean(-1))
+        assert np.array_equal(_mean(x[:, :13]), x[:, :13].mean(-1))

@@ -222,18 +222,26 @@ def _block_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray, bb: np.ndar
 
 
 def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Blocks ``x`` (pixels on the last axis) minus their means, the means, and the
-    deviations."""
-    m = x.mean(-1)
+    """Blocks ``x`` (float32, pixels on the last axis) minus their means, the means,
+    and the deviations."""
+    m = _mean(x)
     c = x - m[..., None]
-    return c, m, np.sqrt((c * c).mean(-1))
+    return c, m, np.sqrt(_mean(c * c))
+
+
+def _mean(x: np.ndarray) -> np.ndarray:
+    """``x.mean(-1)`` of float32 ``x``, the same numbers, faster: numpy divides the
+    float32 sum through float64, and a quotient rounded to float64 and then to
+    float32 is the float32 quotient (53 >= 2 * 24 + 2 bits: double rounding is
+    harmless for a division)."""
+    return x.sum(-1) / np.float32(x.shape[-1])
 
 
 def _centred_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray,
                       bb: np.ndarray, bm: np.ndarray, bsd: np.ndarray) -> np.ndarray:
     """Per-block distance of centred blocks ``ab`` (means ``am``, deviations ``asd``)
     to centred blocks ``bb`` (``bm``, ``bsd``)."""
-    corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
+    corr = _mean(ab * bb) / (asd * bsd + 1e-6)
     texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
     dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
     dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
