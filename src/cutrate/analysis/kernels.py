@@ -326,13 +326,14 @@ class Rows:
         if len(frames) > len(self._free):
             self._grow(len(self.row) + len(frames))
         rows = [heapq.heappop(self._free) for _ in frames]
+        at = np.array(rows)  # (an index array: faster than a list)
         for kept, part in zip(self._parts, parts):
-            kept[rows] = part
+            kept[at] = part
         self.row.update(zip(frames, rows))
 
     def get(self, frames: list[int]) -> tuple[np.ndarray, ...]:
         """The parts of ``frames`` (all kept), a row per frame in that order."""
-        rows = [self.row[f] for f in frames]
+        rows = np.array([self.row[f] for f in frames])
         return tuple(p[rows] for p in self._parts)
 
     def _grow(self, need: int) -> None:

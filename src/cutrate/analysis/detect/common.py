@@ -235,8 +235,7 @@ class Thumbs:
         nj = np.concatenate([self._hist[j][1] for _, j in todo])
         hi = np.concatenate([self._hist[i][0] for i, _ in todo])
         ni = np.concatenate([self._hist[i][1] for i, _ in todo])
-        for key, v in zip(todo, color_change(hj, hi, na=nj, nb=ni).tolist()):
-            self._cc[key] = v
+        self._cc.update(zip(todo, color_change(hj, hi, na=nj, nb=ni).tolist()))
 
     def static(self, i: int, j: int) -> float:
         """:func:`static_between` frames ``i`` and ``j``."""
@@ -289,7 +288,7 @@ class Thumbs:
         if not frames:
             return np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
         self.prefetch_blocks([(i, k) for k in frames])
-        return np.stack([self._blocks[(i, k)] for k in frames])
+        return np.array([self._blocks[(i, k)] for k in frames])  # (faster than np.stack for a few rows)
 
     def in_view(self, i: int, first: int, last: int) -> np.ndarray:
         """How clearly part of frame ``i`` is in view in each of frames ``first..last``:
@@ -307,8 +306,7 @@ class Thumbs:
         against frame ``k``, as :meth:`blocks_after`) in one batch."""
         todo = sorted({p for p in pairs if p not in self._blocks})
         if todo:
-            for key, row in zip(todo, self._stats.dissimilarities(todo)):
-                self._blocks[key] = row
+            self._blocks.update(zip(todo, self._stats.dissimilarities(todo)))
 
 
 class Found:

@@ -229,7 +229,7 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
     hmin = max(2, int(round(s.dissolve_min_s * fps / 2)))
     hmax = max(hmin, int(round(s.dissolve_max_s * fps / 2)))
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, HALF_LENGTHS)})
-    cands: list[tuple[float, int, int, float]] = []  # (fit error, centre, half, strength)
+    fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # fit errors, centres, halves of windows that fit
     cum_taken = np.concatenate([[0], np.cumsum(taken)])
     # a window with a cut-sized step inside is never taken (see below): skip it now
     cum_step = np.concatenate([[0], np.cumsum(features.score >= MAX_STEP)])
@@ -245,15 +245,16 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
                   & ((cum_step[c + h + 1] - cum_step[c - h + 1]) == 0)]
             if c.size == 0:
                 continue
-            dab, rel = mix_fit(window, c, h, s.dissolve_fit)
+            _, rel = mix_fit(window, c, h, s.dissolve_fit)
             ok = rel <= s.dissolve_fit
-            for i in np.flatnonzero(ok):
-                cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
-    # longest windows first: a long dissolve also fits its shorter sub-windows
-    cands.sort(key=lambda c: (-c[2], c[0]))
+            fits.append((rel[ok], c[ok], np.full(int(ok.sum()), h)))
+    errors, centres, halves_of = (np.concatenate(x) for x in zip(*fits)) if fits else (np.zeros(0),) * 3
+    # longest windows first (a long dissolve also fits its shorter sub-windows), then
+    # the best fits; ties in the order found (a stable sort)
+    order = np.lexsort((errors, -halves_of))
     used = np.zeros(n, bool)
     spans: list[tuple[int, int, float]] = []
-    for rel, c, h, _ in cands:
+    for rel, c, h in zip(errors[order].tolist(), centres[order].tolist(), halves_of[order].tolist()):
         lo, hi = c - h, c + h
         if used[lo : hi + 1].any():
             continue
