@@ -414,3 +414,22 @@ def test_block_means_are_numpys_float32_means():
         x = (rng.normal(0, scale, (3000, 28)) + rng.uniform(-scale, scale, (3000, 1))).astype(np.float32)
         assert np.array_equal(_mean(x), x.mean(-1))
         assert np.array_equal(_mean(x[:, :13]), x[:, :13].mean(-1))
+
+
+def test_block_histograms_count_each_pixels_colour_in_its_block():
+    """Each pixel of the 3x4 grid's blocks (odd edges dropped) counts once, in its
+    block, under its 4x4x4 Y/Cb/Cr colour, up to the brightest levels."""
+    from cutrate.analysis.kernels import block_histograms
+
+    rng = np.random.default_rng(2)
+    y, u, v = (rng.integers(0, 256, (3, 19, 33)).astype(np.uint8) for _ in range(3))
+    y[0], u[0], v[0] = 255, 255, 255
+    got = block_histograms(y, u, v)
+    want = np.zeros((3, 12, 64), np.float32)
+    hb, wb = 19 // 3, 33 // 4
+    for f in range(3):
+        for r in range(3 * hb):
+            for c in range(4 * wb):
+                colour = int(y[f, r, c]) // 64 * 16 + int(u[f, r, c]) // 64 * 4 + int(v[f, r, c]) // 64
+                want[f, r // hb * 4 + c // wb, colour] += 1
+    assert got.dtype == np.float32 and np.array_equal(got, want)

@@ -61,12 +61,13 @@ def block_histograms(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     by, bx = _GRID
     hb, wb = h // by, w // bx
     q = 256 // _CBINS
-    idx = (y[:, : hb * by, : wb * bx].astype(np.int32) // q) * (_CBINS * _CBINS)
-    idx += (u[:, : hb * by, : wb * bx].astype(np.int32) // q) * _CBINS
-    idx += v[:, : hb * by, : wb * bx].astype(np.int32) // q
+    # the colour of each pixel, 0..63, in uint8 (the planes are uint8)
+    idx = (y[:, : hb * by, : wb * bx] // q) * (_CBINS * _CBINS)
+    idx += (u[:, : hb * by, : wb * bx] // q) * _CBINS
+    idx += v[:, : hb * by, : wb * bx] // q
     block = (np.arange(hb * by)[:, None] // hb) * bx + (np.arange(wb * bx)[None, :] // wb)
     nb = by * bx * _CBINS**3
-    flat = (idx + block[None] * _CBINS**3 + (np.arange(n) * nb)[:, None, None]).ravel()
+    flat = (idx + (block * _CBINS**3 + (np.arange(n) * nb)[:, None, None])).ravel()
     return np.bincount(flat, minlength=n * nb).reshape(n, by * bx, _CBINS**3).astype(np.float32)
 
 
