@@ -84,10 +84,8 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     (a flash).  After a replacement that also brought new colours, a picture only
     as close as the thumbnails' distance says has returned when it is closer than
     RETURN_CLOSER times the farthest it went."""
-    n = features.n
     pre = t - 1
-    fps = features.info.frame_rate
-    longest = min(max(s.flash_frames, int(round(s.occlusion_s * fps))), n - 1 - t)
+    longest = _longest(features, t, s)
     if longest < 1:
         return None
     # blocks of the frame before the event against every frame after it
@@ -135,6 +133,21 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         if returned:
             break
     return None if passed is None else t + passed
+
+
+def _longest(features: Features, t: int, s: DetectSettings) -> int:
+    """The most frames after ``t`` that :func:`return_after` looks at."""
+    return min(max(s.flash_frames, int(round(s.occlusion_s * features.info.frame_rate))), features.n - 1 - t)
+
+
+def prefetch_returns(features: Features, thumbs: Thumbs, frames: list[int], s: DetectSettings) -> None:
+    """Compute in one batch the colour histograms and colour changes that
+    :func:`return_after` asks about first for each of ``frames`` (a few candidates:
+    their histograms stay within what :class:`.Thumbs` keeps).  Only the arithmetic
+    is batched."""
+    spans = [(t - 1, t + _longest(features, t, s)) for t in frames]
+    thumbs.prefetch(k for pre, last in spans for k in range(pre, last + 1))
+    thumbs.color_pairs((pre, k) for pre, last in spans for k in range(pre + 2, last + 1))
 
 
 def still_after(thumbs: Thumbs, t: int, k: int) -> bool:
