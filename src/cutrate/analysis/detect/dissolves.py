@@ -113,15 +113,15 @@ class _Window:
         return _mean_of(np.abs(twice).sum(1, dtype=np.int32), twice.shape[1], 2)
 
 
-def _bounds(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> tuple[np.ndarray, np.ndarray]:
+def _bounds(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower bounds of the mean absolute mix residuals of :func:`mix_fit` at the
-    middle frame and at the two quarter frames (summed), from group means: the mean
-    of absolute values is at least the absolute value of the mean, group by group."""
+    middle frame and at the two quarter frames, from group means: the mean of
+    absolute values is at least the absolute value of the mean, group by group."""
     a, b = g[c - h], g[c + h]
     mid = np.abs(g[c] - 0.5 * (a + b)).mean(1)
     q1 = np.abs(g[c - q] - ((1 - wq) * a + wq * b)).mean(1)
     q3 = np.abs(g[c + q] - (wq * a + (1 - wq) * b)).mean(1)
-    return mid, q1 + q3
+    return mid, q1, q3
 
 
 def _in_reach(err: np.ndarray, fit: float) -> np.ndarray:
@@ -153,22 +153,30 @@ def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray
         return dab, rel
     # the exact error only where a bound leaves it in reach: most windows are pans,
     # cuts or motion, far from a mix.  First the bounds from group means, then the
-    # exact middle residual with the quarters' bound, then the exact quarters.
-    b_mid, b_quarters = _bounds(win.groups, c[far] - win.base, h, q, wq)
+    # exact middle residual with the quarters' bounds, then the exact first quarter
+    # with the last one's bound, then the exact last quarter.
+    b_mid, b_q1, b_q3 = _bounds(win.groups, c[far] - win.base, h, q, wq)
+    b_quarters = b_q1 + b_q3
     keep = _in_reach((b_mid + b_quarters) / 3.0 / dab[far], fit)
-    far, b_quarters = far[keep], b_quarters[keep]
+    far, b_quarters, b_q3 = far[keep], b_quarters[keep], b_q3[keep]
     if far.size == 0:
         return dab, rel
     mid = win.mid_residual(c[far], h)
     keep = _in_reach((mid + b_quarters) / 3.0 / dab[far], fit)
-    far, mid = far[keep], mid[keep]
+    far, mid, b_q3 = far[keep], mid[keep], b_q3[keep]
     if far.size == 0:
         return dab, rel
     a, b, cf = win[c[far] - h], win[c[far] + h], c[far]
     r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
+    m_q1 = r_q1.mean(1)
+    keep = _in_reach((mid + m_q1 + b_q3) / 3.0 / dab[far], fit)
+    if not keep.all():
+        far, mid, a, b, cf, r_q1, m_q1 = far[keep], mid[keep], a[keep], b[keep], cf[keep], r_q1[keep], m_q1[keep]
+        if far.size == 0:
+            return dab, rel
     r_q3 = np.abs(win[cf + q] - (wq * a + (1 - wq) * b))
     denom = dab[far]
-    r = (mid + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
+    r = (mid + m_q1 + r_q3.mean(1)) / 3.0 / denom
     near = np.flatnonzero((r > fit) & (r <= fit + NEAR_FIT))
     if near.size:
         # the median error, one residual at a time: medians of absolute values are
