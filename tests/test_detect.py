@@ -429,3 +429,59 @@ def test_partial_flash_while_the_drawing_changes_under_it_is_no_transition(tmp_p
     render_clip(path, [ShotSpec(60, scene=2, motion="fast", hold=hold, events=(Flash(30, frames=2, partial=True),))],
                 seed=2, size=(320, 180))
     assert analyze(path, use_cache=False).transitions == []
+
+
+def test_dissolve_tests_summed_in_integers_give_numpys_float_means():
+    """The dissolve windows' means of whole and half levels, summed in integers (the
+    ends' contrast, the middle residual, the group means) and the medians from a
+    sort are bit for bit what numpy's float32 mean and median give on the float
+    thumbnail vectors, up to the largest sums."""
+    from cutrate.analysis.detect import dissolves
+
+    rng = np.random.default_rng(11)
+    n, base, h = 400, 100, 7
+    levels = rng.integers(0, rng.integers(1, 257, (n, 1)), (n, 864)).astype(np.uint8)  # every range of sums
+    levels[:20] = 255
+    levels[20:40] = 0
+    win = dissolves._Window(levels, base)
+    x = levels.astype(np.float32)
+    c = base + np.arange(h, n - h)
+    a, b, m = x[c - h - base], x[c + h - base], x[c - base]
+    assert np.array_equal(win.contrast(c, h), np.abs(b - a).mean(1))
+    assert np.array_equal(win.mid_residual(c, h), np.abs(m - 0.5 * (a + b)).mean(1))
+    assert np.array_equal(win.groups, x.reshape(n, -1, dissolves.GROUP).mean(-1))
+    assert np.array_equal(win[c], m)
+    for width in (864, 863):  # an even and an odd count
+        r = np.abs(m[:, :width] - 0.3 * a[:, :width])
+        assert np.array_equal(dissolves._row_medians(r), np.median(r, axis=1))
+
+
+def test_block_means_are_numpys_float32_means():
+    """The block kernels' means (a float32 sum divided in float32) are bit for bit
+    numpy's float32 mean (which divides through float64), at any scale."""
+    from cutrate.analysis.kernels import _mean
+
+    rng = np.random.default_rng(5)
+    for scale in (1e-3, 1.0, 255.0, 1e5):
+        x = (rng.normal(0, scale, (3000, 28)) + rng.uniform(-scale, scale, (3000, 1))).astype(np.float32)
+        assert np.array_equal(_mean(x), x.mean(-1))
+        assert np.array_equal(_mean(x[:, :13]), x[:, :13].mean(-1))
+
+
+def test_block_histograms_count_each_pixels_colour_in_its_block():
+    """Each pixel of the 3x4 grid's blocks (odd edges dropped) counts once, in its
+    block, under its 4x4x4 Y/Cb/Cr colour, up to the brightest levels."""
+    from cutrate.analysis.kernels import block_histograms
+
+    rng = np.random.default_rng(2)
+    y, u, v = (rng.integers(0, 256, (3, 19, 33)).astype(np.uint8) for _ in range(3))
+    y[0], u[0], v[0] = 255, 255, 255
+    got = block_histograms(y, u, v)
+    want = np.zeros((3, 12, 64), np.float32)
+    hb, wb = 19 // 3, 33 // 4
+    for f in range(3):
+        for r in range(3 * hb):
+            for c in range(4 * wb):
+                colour = int(y[f, r, c]) // 64 * 16 + int(u[f, r, c]) // 64 * 4 + int(v[f, r, c]) // 64
+                want[f, r // hb * 4 + c // wb, colour] += 1
+    assert got.dtype == np.float32 and np.array_equal(got, want)

@@ -7,6 +7,7 @@ about videos, files or settings.
 from __future__ import annotations
 
 import functools
+import heapq
 from collections.abc import Iterable
 
 import numpy as np
@@ -60,12 +61,13 @@ def block_histograms(y: np.ndarray, u: np.ndarray, v: np.ndarray) -> np.ndarray:
     by, bx = _GRID
     hb, wb = h // by, w // bx
     q = 256 // _CBINS
-    idx = (y[:, : hb * by, : wb * bx].astype(np.int32) // q) * (_CBINS * _CBINS)
-    idx += (u[:, : hb * by, : wb * bx].astype(np.int32) // q) * _CBINS
-    idx += v[:, : hb * by, : wb * bx].astype(np.int32) // q
+    # the colour of each pixel, 0..63, in uint8 (the planes are uint8)
+    idx = (y[:, : hb * by, : wb * bx] // q) * (_CBINS * _CBINS)
+    idx += (u[:, : hb * by, : wb * bx] // q) * _CBINS
+    idx += v[:, : hb * by, : wb * bx] // q
     block = (np.arange(hb * by)[:, None] // hb) * bx + (np.arange(wb * bx)[None, :] // wb)
     nb = by * bx * _CBINS**3
-    flat = (idx + block[None] * _CBINS**3 + (np.arange(n) * nb)[:, None, None]).ravel()
+    flat = (idx + (block * _CBINS**3 + (np.arange(n) * nb)[:, None, None])).ravel()
     return np.bincount(flat, minlength=n * nb).reshape(n, by * bx, _CBINS**3).astype(np.float32)
 
 
@@ -221,18 +223,26 @@ def _block_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray, bb: np.ndar
 
 
 def _centred(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Blocks ``x`` (pixels on the last axis) minus their means, the means, and the
-    deviations."""
-    m = x.mean(-1)
+    """Blocks ``x`` (float32, pixels on the last axis) minus their means, the means,
+    and the deviations."""
+    m = _mean(x)
     c = x - m[..., None]
-    return c, m, np.sqrt((c * c).mean(-1))
+    return c, m, np.sqrt(_mean(c * c))
+
+
+def _mean(x: np.ndarray) -> np.ndarray:
+    """``x.mean(-1)`` of float32 ``x``, the same numbers, faster: numpy divides the
+    float32 sum through float64, and a quotient rounded to float64 and then to
+    float32 is the float32 quotient (53 >= 2 * 24 + 2 bits: double rounding is
+    harmless for a division)."""
+    return x.sum(-1) / np.float32(x.shape[-1])
 
 
 def _centred_distance(ab: np.ndarray, am: np.ndarray, asd: np.ndarray,
                       bb: np.ndarray, bm: np.ndarray, bsd: np.ndarray) -> np.ndarray:
     """Per-block distance of centred blocks ``ab`` (means ``am``, deviations ``asd``)
     to centred blocks ``bb`` (``bm``, ``bsd``)."""
-    corr = (ab * bb).mean(-1) / (asd * bsd + 1e-6)
+    corr = _mean(ab * bb) / (asd * bsd + 1e-6)
     texture = np.clip(np.minimum(asd, bsd) / 6.0, 0.0, 1.0)
     dmean = np.clip(np.abs(am - bm) / 48.0, 0.0, 1.0)
     dstd = np.abs(asd - bsd) / (asd + bsd + 8.0)
@@ -263,8 +273,9 @@ class BlockStats:
         self._idx = _shifted_blocks(h, w, grid, shifts)  # (shifts, blocks, pixels)
         mx, my = shifts
         self._centre = my * (2 * mx + 1) + mx  # the unshifted blocks
-        self._first: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._second: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        # room for what is kept and the next batch: no growing, as a rule
+        self._first = Rows(self._idx.shape[1:], 2 * keep_first)
+        self._second = Rows(self._idx.shape, 2 * keep)
 
     def dissimilarities(self, pairs: list[tuple[int, int]]) -> np.ndarray:
         """Block dissimilarities of frame ``i`` against frame ``k`` for each pair
@@ -274,31 +285,76 @@ class BlockStats:
             return np.zeros((0, self.grid[0] * self.grid[1]), np.float32)
         self._prepare(self._first, sorted({i for i, _ in pairs}), self._idx[self._centre], self.keep_first)
         self._prepare(self._second, sorted({k for _, k in pairs}), self._idx, self.keep)
-        ab, am, asd = (np.stack([self._first[i][q] for i, _ in pairs]) for q in range(3))
-        bb, bm, bsd = (np.stack([self._second[k][q] for _, k in pairs], axis=1) for q in range(3))
-        return _centred_distance(ab, am, asd, bb, bm, bsd).min(axis=0)
+        ab, am, asd = (x[:, None] for x in self._first.get([i for i, _ in pairs]))  # against every shift
+        return _centred_distance(ab, am, asd, *self._second.get([k for _, k in pairs])).min(axis=1)
 
-    def _prepare(self, store: dict, frames: list[int], idx: np.ndarray, keep: int) -> None:
-        forget_oldest(store, keep, frames)
+    def _prepare(self, store: Rows, frames: list[int], idx: np.ndarray, keep: int) -> None:
+        store.forget_oldest(keep, frames)
         todo = [i for i in frames if i not in store]
         if not todo:
             return
         x = np.asarray(self.frames[todo], np.float32)
         n, h, w = x.shape
         # (contiguous, as block_dissimilarities' blocks are: a reduction's rounding follows the layout)
-        c, m, sd = _centred(np.ascontiguousarray(x.reshape(n, h * w)[:, idx]))
-        for k, i in enumerate(todo):  # (copies: a kept frame does not keep its whole batch)
-            store[i] = (c[k].copy(), m[k].copy(), sd[k].copy())
+        store.put(todo, _centred(np.take(x.reshape(n, h * w), idx.ravel(), axis=1).reshape(n, *idx.shape)))
 
 
-def forget_oldest(store: dict, keep: int, needed: Iterable) -> None:
+class Rows:
+    """The parts of :class:`BlockStats` (centred blocks of ``shape``, their means and
+    deviations) of some frames, a row per frame in one array per part, so that a
+    batch of frames is gathered by indexing (not stacked from many small arrays).
+    There is room for ``size`` frames, twice as much when more come at once; the
+    rows of forgotten frames are used again, lowest first."""
+
+    def __init__(self, shape: tuple[int, ...], size: int) -> None:
+        self.row: dict[int, int] = {}  # frame -> row, in the order the frames came
+        self._free = list(range(size))  # a heap
+        self._parts = tuple(np.zeros((size, *part), np.float32) for part in (shape, shape[:-1], shape[:-1]))
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def __contains__(self, frame: int) -> bool:
+        return frame in self.row
+
+    def forget_oldest(self, keep: int, needed: Iterable[int]) -> None:
+        """:func:`forget_oldest` of the frames kept; their rows are free again."""
+        for row in forget_oldest(self.row, keep, needed).values():
+            heapq.heappush(self._free, row)
+
+    def put(self, frames: list[int], parts: tuple[np.ndarray, ...]) -> None:
+        """Keep ``parts`` (each with a row per frame of ``frames``, none kept yet)."""
+        if len(frames) > len(self._free):
+            self._grow(len(self.row) + len(frames))
+        rows = [heapq.heappop(self._free) for _ in frames]
+        at = np.array(rows)  # (an index array: faster than a list)
+        for kept, part in zip(self._parts, parts):
+            kept[at] = part
+        self.row.update(zip(frames, rows))
+
+    def get(self, frames: list[int]) -> tuple[np.ndarray, ...]:
+        """The parts of ``frames`` (all kept), a row per frame in that order."""
+        rows = np.array([self.row[f] for f in frames])
+        return tuple(p[rows] for p in self._parts)
+
+    def _grow(self, need: int) -> None:
+        size = len(self._parts[0])
+        grown = max(need, 2 * size)
+        parts = tuple(np.zeros((grown, *p.shape[1:]), p.dtype) for p in self._parts)
+        for new, old in zip(parts, self._parts):
+            new[:size] = old
+        self._parts = parts
+        self._free += range(size, grown)  # all above the rows in the heap: still a heap
+
+
+def forget_oldest(store: dict, keep: int, needed: Iterable) -> dict:
     """When ``store`` holds more than ``keep`` entries, drop the oldest (in insertion
     order) down to half of ``keep``, but none of ``needed``: a bounded memory of
     per-frame results for detectors that move through a video in time order (what
-    is dropped is computed again, with the same result, if asked for again)."""
+    is dropped is computed again, with the same result, if asked for again).
+    Returns the entries dropped."""
     if len(store) <= keep:
-        return
+        return {}
     needed = set(needed)
     drop = len(store) - keep // 2
-    for key in [k for k in store if k not in needed][:drop]:
-        del store[key]
+    return {key: store.pop(key) for key in [k for k in store if k not in needed][:drop]}

@@ -185,6 +185,7 @@ class Thumbs:
         self._hist: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
         self._edges: dict[tuple[int, int], tuple[float, int]] = {}
+        self._in_view: dict[tuple[int, int, int], np.ndarray] = {}
         self._stats = BlockStats(self.y, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
 
     def dis(self, i: int, j: int) -> float:
@@ -256,8 +257,7 @@ class Thumbs:
         nj = np.concatenate([self._hist[j][1] for _, j in todo])
         hi = np.concatenate([self._hist[i][0] for i, _ in todo])
         ni = np.concatenate([self._hist[i][1] for i, _ in todo])
-        for key, v in zip(todo, color_change(hj, hi, na=nj, nb=ni).tolist()):
-            self._cc[key] = v
+        self._cc.update(zip(todo, color_change(hj, hi, na=nj, nb=ni).tolist()))
 
     def static(self, i: int, j: int) -> float:
         """:func:`static_between` frames ``i`` and ``j``."""
@@ -310,15 +310,25 @@ class Thumbs:
         if not frames:
             return np.zeros((0, THUMB_GRID[0] * THUMB_GRID[1]), np.float32)
         self.prefetch_blocks([(i, k) for k in frames])
-        return np.stack([self._blocks[(i, k)] for k in frames])
+        return np.array([self._blocks[(i, k)] for k in frames])  # (faster than np.stack for a few rows)
+
+    def in_view(self, i: int, first: int, last: int) -> np.ndarray:
+        """How clearly part of frame ``i`` is in view in each of frames ``first..last``:
+        the second-smallest of its block dissimilarities (:meth:`blocks_after`) per
+        frame; each span is computed once (the lens tests ask about one end of a span
+        for many spans)."""
+        key = (i, first, last)
+        v = self._in_view.get(key)
+        if v is None:
+            v = self._in_view[key] = np.partition(self.blocks_after(i, first, last), 1, axis=-1)[..., 1]
+        return v
 
     def prefetch_blocks(self, pairs: Iterable[tuple[int, int]]) -> None:
         """Compute the block dissimilarities of each pair ``(i, k)`` (frame ``i``
         against frame ``k``, as :meth:`blocks_after`) in one batch."""
         todo = sorted({p for p in pairs if p not in self._blocks})
         if todo:
-            for key, row in zip(todo, self._stats.dissimilarities(todo)):
-                self._blocks[key] = row
+            self._blocks.update(zip(todo, self._stats.dissimilarities(todo)))
 
 
 class Found:

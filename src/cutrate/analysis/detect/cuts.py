@@ -57,6 +57,9 @@ SPIKE_EVIDENCE = 1.5
 #: A clean spike that brought some new colours (REPLACED_COLOUR) replaced the
 #: picture when it kept less than SPIKE_KEPT of its detail (:func:`replaced_picture`).
 SPIKE_KEPT = 0.7
+#: Candidates whose return tests' colours are computed in one batch
+#: (:func:`.flashes.prefetch_returns`).
+RETURN_BATCH = 32
 #: Confidence of a cut: a sigmoid of its smallest margin over the three thresholds,
 #: each in these units, shifted by CUT_MARGIN_SHIFT.
 SCORE_UNIT = 0.04
@@ -284,7 +287,10 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         return min(margins)
 
     exits: set[int] = set()
-    for t in candidates(score, rise, s, spike).tolist():
+    frames = candidates(score, rise, s, spike).tolist()
+    for j, t in enumerate(frames):
+        if j % RETURN_BATCH == 0:
+            flashes.prefetch_returns(features, thumbs, frames[j : j + RETURN_BATCH], s)
         if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits, replaced(t)):
             continue
         margin = cut_margin(t)

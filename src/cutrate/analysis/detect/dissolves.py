@@ -59,10 +59,13 @@ WOBBLE_UNIT = 0.03
 
 def thumb_vectors(features: Features, idx: np.ndarray) -> np.ndarray:
     """Thumbnail luma and chroma of frames ``idx`` as float vectors, shape (len, 864)."""
+    return _thumb_levels(features, idx).astype(np.float32)
+
+
+def _thumb_levels(features: Features, idx: np.ndarray) -> np.ndarray:
+    """The values of :func:`thumb_vectors` as they are stored (whole levels, uint8)."""
     k = idx.shape[0]
-    return np.concatenate(
-        [features.thumb_y[idx].reshape(k, -1), features.thumb_uv[idx].reshape(k, -1)], axis=1
-    ).astype(np.float32)
+    return np.concatenate([features.thumb_y[idx].reshape(k, -1), features.thumb_uv[idx].reshape(k, -1)], axis=1)
 
 
 #: Thumbnail vectors are cut into groups of this many values; a group's mean bounds
@@ -70,39 +73,69 @@ def thumb_vectors(features: Features, idx: np.ndarray) -> np.ndarray:
 GROUP = 4
 
 
-class _Window:
-    """Thumbnail vectors of frames ``base ..`` as float, indexed by frame number,
-    with the mean of each :data:`GROUP` of values."""
+def _mean_of(total: np.ndarray, count: int, unit: int = 1) -> np.ndarray:
+    """The float32 mean of ``count`` values that are multiples of ``1 / unit`` and
+    sum to ``total / unit`` (``total`` whole, summed in integers, which is cheap): the
+    number :meth:`numpy.ndarray.mean` gives for them in float32, whose sum of them is
+    exact in any order (below 2**24 units) and divided through float64, as here."""
+    return (total / unit / count).astype(np.float32)
 
-    def __init__(self, x: np.ndarray, base: int) -> None:
-        self.x = x
+
+class _Window:
+    """Thumbnail vectors of frames ``base ..`` (whole levels, uint8), indexed by
+    frame number, with the mean of each :data:`GROUP` of values.
+
+    The mix tests' means of whole and half levels are summed in integers
+    (:func:`_mean_of`); the rest is float32 arithmetic on :func:`thumb_vectors`."""
+
+    def __init__(self, levels: np.ndarray, base: int) -> None:
+        self.levels = levels
         self.base = base
-        m, d = x.shape
-        self.groups = x[:, : d - d % GROUP].reshape(m, -1, GROUP).mean(-1)
+        d = levels.shape[1] - levels.shape[1] % GROUP
+        total = sum(levels[:, k:d:GROUP].astype(np.int16) for k in range(GROUP))
+        self.groups = _mean_of(total, GROUP)
 
     def __getitem__(self, idx: np.ndarray) -> np.ndarray:
-        return self.x[idx - self.base]
+        """The float vectors (:func:`thumb_vectors`) of frames ``idx``."""
+        return self.levels[idx - self.base].astype(np.float32)
 
     def contrast(self, c: np.ndarray, h: int) -> np.ndarray:
         """Mean absolute difference of frames ``c - h`` and ``c + h``."""
-        return np.abs(self[c + h] - self[c - h]).mean(1)
+        d = np.subtract(self.levels[c + h - self.base], self.levels[c - h - self.base], dtype=np.int16)
+        return _mean_of(np.abs(d).sum(1, dtype=np.int32), d.shape[1])
+
+    def mid_residual(self, c: np.ndarray, h: int) -> np.ndarray:
+        """Mean absolute residual of frame ``c`` from the even mix of frames
+        ``c - h`` and ``c + h``: the mean of ``abs(x[c] - 0.5 * (x[c - h] + x[c + h]))``."""
+        twice = self.levels[c - self.base].astype(np.int16) * 2
+        twice -= self.levels[c - h - self.base]
+        twice -= self.levels[c + h - self.base]
+        return _mean_of(np.abs(twice).sum(1, dtype=np.int32), twice.shape[1], 2)
 
 
-def _bounds(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> tuple[np.ndarray, np.ndarray]:
+def _bounds(g: np.ndarray, c: np.ndarray, h: int, q: int, wq: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Lower bounds of the mean absolute mix residuals of :func:`mix_fit` at the
-    middle frame and at the two quarter frames (summed), from group means: the mean
-    of absolute values is at least the absolute value of the mean, group by group."""
+    middle frame and at the two quarter frames, from group means: the mean of
+    absolute values is at least the absolute value of the mean, group by group."""
     a, b = g[c - h], g[c + h]
     mid = np.abs(g[c] - 0.5 * (a + b)).mean(1)
     q1 = np.abs(g[c - q] - ((1 - wq) * a + wq * b)).mean(1)
     q3 = np.abs(g[c + q] - (wq * a + (1 - wq) * b)).mean(1)
-    return mid, q1 + q3
+    return mid, q1, q3
 
 
 def _in_reach(err: np.ndarray, fit: float) -> np.ndarray:
     """Where a lower bound of the relative mix error leaves it within NEAR_FIT of
     ``fit`` (with a margin for rounding)."""
     return err <= (fit + NEAR_FIT) * (1 + 1e-4) + 1e-6
+
+
+def _row_medians(x: np.ndarray) -> np.ndarray:
+    """``np.median(x, axis=1)``, the same numbers, from a sort (numpy's sort is
+    vectorised, its partition is not): the mean of the middle one or two values."""
+    s = np.sort(x, axis=1)
+    n = s.shape[1]
+    return s[:, (n - 1) // 2 : n // 2 + 1].mean(1)
 
 
 def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray, np.ndarray]:
@@ -120,35 +153,45 @@ def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray
         return dab, rel
     # the exact error only where a bound leaves it in reach: most windows are pans,
     # cuts or motion, far from a mix.  First the bounds from group means, then the
-    # exact middle residual with the quarters' bound, then the exact quarters.
-    b_mid, b_quarters = _bounds(win.groups, c[far] - win.base, h, q, wq)
+    # exact middle residual with the quarters' bounds, then the exact first quarter
+    # with the last one's bound, then the exact last quarter.
+    b_mid, b_q1, b_q3 = _bounds(win.groups, c[far] - win.base, h, q, wq)
+    b_quarters = b_q1 + b_q3
     keep = _in_reach((b_mid + b_quarters) / 3.0 / dab[far], fit)
-    far, b_quarters = far[keep], b_quarters[keep]
+    far, b_quarters, b_q3 = far[keep], b_quarters[keep], b_q3[keep]
+    if far.size == 0:
+        return dab, rel
+    mid = win.mid_residual(c[far], h)
+    keep = _in_reach((mid + b_quarters) / 3.0 / dab[far], fit)
+    far, mid, b_q3 = far[keep], mid[keep], b_q3[keep]
     if far.size == 0:
         return dab, rel
     a, b, cf = win[c[far] - h], win[c[far] + h], c[far]
-    r_mid = np.abs(win[cf] - 0.5 * (a + b))
-    keep = _in_reach((r_mid.mean(1) + b_quarters) / 3.0 / dab[far], fit)
+    r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
+    m_q1 = r_q1.mean(1)
+    keep = _in_reach((mid + m_q1 + b_q3) / 3.0 / dab[far], fit)
     if not keep.all():
-        far, a, b, cf, r_mid = far[keep], a[keep], b[keep], cf[keep], r_mid[keep]
+        far, mid, a, b, cf, r_q1, m_q1 = far[keep], mid[keep], a[keep], b[keep], cf[keep], r_q1[keep], m_q1[keep]
         if far.size == 0:
             return dab, rel
-    r_q1 = np.abs(win[cf - q] - ((1 - wq) * a + wq * b))
     r_q3 = np.abs(win[cf + q] - (wq * a + (1 - wq) * b))
     denom = dab[far]
-    r = (r_mid.mean(1) + r_q1.mean(1) + r_q3.mean(1)) / 3.0 / denom
+    r = (mid + m_q1 + r_q3.mean(1)) / 3.0 / denom
     near = np.flatnonzero((r > fit) & (r <= fit + NEAR_FIT))
     if near.size:
         # the median error, one residual at a time: medians of absolute values are
         # never negative, so a partial sum already over MEDIAN_FIT settles a window
+        r_mid = np.abs(win[cf[near]] - 0.5 * (a[near] + b[near]))
+        parts = (r_mid, r_q1[near], r_q3[near])
         total = np.zeros(near.size, r_mid.dtype)
-        for part in (r_mid, r_q1, r_q3):
-            if near.size == 0:
+        left = np.arange(near.size)  # the windows not yet settled, as rows of parts
+        for part in parts:
+            if left.size == 0:
                 break
-            total = total + np.median(part[near], axis=1)
-            keep = total / 3.0 / denom[near] <= MEDIAN_FIT
-            near, total = near[keep], total[keep]
-        r[near] = fit
+            total = total + _row_medians(part[left])
+            keep = total / 3.0 / denom[near[left]] <= MEDIAN_FIT
+            left, total = left[keep], total[keep]
+        r[near[left]] = fit
     rel[far] = r
     return dab, rel
 
@@ -194,14 +237,14 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
     hmin = max(2, int(round(s.dissolve_min_s * fps / 2)))
     hmax = max(hmin, int(round(s.dissolve_max_s * fps / 2)))
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, HALF_LENGTHS)})
-    cands: list[tuple[float, int, int, float]] = []  # (fit error, centre, half, strength)
+    fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # fit errors, centres, halves of windows that fit
     cum_taken = np.concatenate([[0], np.cumsum(taken)])
     # a window with a cut-sized step inside is never taken (see below): skip it now
     cum_step = np.concatenate([[0], np.cumsum(features.score >= MAX_STEP)])
     hmax_used = max(halves)
     for c0 in range(0, n, CHUNK):
         lo_x, hi_x = max(0, c0 - hmax_used), min(n, c0 + CHUNK + hmax_used)
-        window = _Window(thumb_vectors(features, np.arange(lo_x, hi_x)), lo_x)
+        window = _Window(_thumb_levels(features, np.arange(lo_x, hi_x)), lo_x)
         for h in halves:
             c = np.arange(max(c0, h), min(c0 + CHUNK, n - h))
             if c.size == 0:
@@ -210,15 +253,16 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
                   & ((cum_step[c + h + 1] - cum_step[c - h + 1]) == 0)]
             if c.size == 0:
                 continue
-            dab, rel = mix_fit(window, c, h, s.dissolve_fit)
+            _, rel = mix_fit(window, c, h, s.dissolve_fit)
             ok = rel <= s.dissolve_fit
-            for i in np.flatnonzero(ok):
-                cands.append((float(rel[i]), int(c[i]), h, float(dab[i])))
-    # longest windows first: a long dissolve also fits its shorter sub-windows
-    cands.sort(key=lambda c: (-c[2], c[0]))
+            fits.append((rel[ok], c[ok], np.full(int(ok.sum()), h)))
+    errors, centres, halves_of = (np.concatenate(x) for x in zip(*fits)) if fits else (np.zeros(0),) * 3
+    # longest windows first (a long dissolve also fits its shorter sub-windows), then
+    # the best fits; ties in the order found (a stable sort)
+    order = np.lexsort((errors, -halves_of))
     used = np.zeros(n, bool)
     spans: list[tuple[int, int, float]] = []
-    for rel, c, h, _ in cands:
+    for rel, c, h in zip(errors[order].tolist(), centres[order].tolist(), halves_of[order].tolist()):
         lo, hi = c - h, c + h
         if used[lo : hi + 1].any():
             continue

@@ -95,10 +95,8 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     (a flash).  After a replacement that also brought new colours, a picture only
     as close as the thumbnails' distance says has returned when it is closer than
     RETURN_CLOSER times the farthest it went."""
-    n = features.n
     pre = t - 1
-    fps = features.info.frame_rate
-    longest = min(max(s.flash_frames, int(round(s.occlusion_s * fps))), n - 1 - t)
+    longest = _longest(features, t, s)
     if longest < 1:
         return None
     # blocks of the frame before the event against every frame after it
@@ -148,6 +146,21 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     return None if passed is None else t + passed
 
 
+def _longest(features: Features, t: int, s: DetectSettings) -> int:
+    """The most frames after ``t`` that :func:`return_after` looks at."""
+    return min(max(s.flash_frames, int(round(s.occlusion_s * features.info.frame_rate))), features.n - 1 - t)
+
+
+def prefetch_returns(features: Features, thumbs: Thumbs, frames: list[int], s: DetectSettings) -> None:
+    """Compute in one batch the colour histograms and colour changes that
+    :func:`return_after` asks about first for each of ``frames`` (a few candidates:
+    their histograms stay within what :class:`.Thumbs` keeps).  Only the arithmetic
+    is batched."""
+    spans = [(t - 1, t + _longest(features, t, s)) for t in frames]
+    thumbs.prefetch(k for pre, last in spans for k in range(pre, last + 1))
+    thumbs.color_pairs((pre, k) for pre, last in spans for k in range(pre + 2, last + 1))
+
+
 def still_after(thumbs: Thumbs, t: int, k: int) -> bool:
     """Whether frame ``k`` still shows the picture that frame ``t`` brought: ``k`` is
     closer to ``t`` than to ``t - 1``.  After a change that replaced the picture, it
@@ -171,12 +184,6 @@ def _dimmed(luma: np.ndarray, pre: int, k: int) -> bool:
     return float(luma[k]) < float(luma[pre]) + BRIGHTER
 
 
-def _second_best(blocks: np.ndarray) -> np.ndarray:
-    """Per frame (row), the second-smallest block distance: how clearly part of a
-    picture is in view in another."""
-    return np.partition(blocks, 1, axis=-1)[..., 1]
-
-
 def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
     """Whether frames ``pre+1 .. after-1`` are an object passing the lens of a shot
     that moves on meanwhile (fast animation, a pan): the first of them still shows
@@ -190,8 +197,7 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     """
     if not _lens_ends(thumbs, pre, after, s):
         return False
-    inner = np.minimum(_second_best(thumbs.blocks_after(pre, pre + 2, after - 2)),
-                       _second_best(thumbs.blocks_after(after, pre + 2, after - 2)))
+    inner = np.minimum(thumbs.in_view(pre, pre + 2, after - 2), thumbs.in_view(after, pre + 2, after - 2))
     if float(inner.max()) < HIDDEN:
         return False
     frames = range(pre + 2, after - 1)
@@ -236,8 +242,8 @@ def _lens_ends(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
     if not _lens_colours(thumbs, pre, after, s):
         return False
     for end, (inside, outside) in ((after, _AFTER_END), (pre, _PRE_END)):
-        own = float(_second_best(thumbs.blocks_after(end, end + outside[0], end + outside[1])).max())
-        seen = float(_second_best(thumbs.blocks_after(end, end + inside, end + inside))[0])
+        own = float(thumbs.in_view(end, end + outside[0], end + outside[1]).max())
+        seen = float(thumbs.in_view(end, end + inside, end + inside)[0])
         if seen >= max(LENS_IN_VIEW, IN_VIEW_SHARE * own):
             return False
     return True
