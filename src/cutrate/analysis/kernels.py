@@ -7,7 +7,6 @@ about videos, files or settings.
 from __future__ import annotations
 
 import functools
-import heapq
 from collections.abc import Iterable
 
 import numpy as np
@@ -273,9 +272,8 @@ class BlockStats:
         self._idx = _shifted_blocks(h, w, grid, shifts)  # (shifts, blocks, pixels)
         mx, my = shifts
         self._centre = my * (2 * mx + 1) + mx  # the unshifted blocks
-        # room for what is kept and the next batch: no growing, as a rule
-        self._first = Rows(self._idx.shape[1:], 2 * keep_first)
-        self._second = Rows(self._idx.shape, 2 * keep)
+        self._first: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._second: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def dissimilarities(self, pairs: list[tuple[int, int]]) -> np.ndarray:
         """Block dissimilarities of frame ``i`` against frame ``k`` for each pair
@@ -285,76 +283,32 @@ class BlockStats:
             return np.zeros((0, self.grid[0] * self.grid[1]), np.float32)
         self._prepare(self._first, sorted({i for i, _ in pairs}), self._idx[self._centre], self.keep_first)
         self._prepare(self._second, sorted({k for _, k in pairs}), self._idx, self.keep)
-        ab, am, asd = (x[:, None] for x in self._first.get([i for i, _ in pairs]))  # against every shift
-        return _centred_distance(ab, am, asd, *self._second.get([k for _, k in pairs])).min(axis=1)
+        # (np.array of a list: faster than np.stack)
+        ab, am, asd = (np.array([self._first[i][q] for i, _ in pairs])[:, None] for q in range(3))  # every shift
+        bb, bm, bsd = (np.array([self._second[k][q] for _, k in pairs]) for q in range(3))
+        return _centred_distance(ab, am, asd, bb, bm, bsd).min(axis=1)
 
-    def _prepare(self, store: Rows, frames: list[int], idx: np.ndarray, keep: int) -> None:
-        store.forget_oldest(keep, frames)
+    def _prepare(self, store: dict, frames: list[int], idx: np.ndarray, keep: int) -> None:
+        forget_oldest(store, keep, frames)
         todo = [i for i in frames if i not in store]
         if not todo:
             return
         x = np.asarray(self.frames[todo], np.float32)
         n, h, w = x.shape
         # (contiguous, as block_dissimilarities' blocks are: a reduction's rounding follows the layout)
-        store.put(todo, _centred(np.take(x.reshape(n, h * w), idx.ravel(), axis=1).reshape(n, *idx.shape)))
+        c, m, sd = _centred(np.take(x.reshape(n, h * w), idx.ravel(), axis=1).reshape(n, *idx.shape))
+        for k, i in enumerate(todo):  # (copies: a kept frame does not keep its whole batch)
+            store[i] = (c[k].copy(), m[k].copy(), sd[k].copy())
 
 
-class Rows:
-    """The parts of :class:`BlockStats` (centred blocks of ``shape``, their means and
-    deviations) of some frames, a row per frame in one array per part, so that a
-    batch of frames is gathered by indexing (not stacked from many small arrays).
-    There is room for ``size`` frames, twice as much when more come at once; the
-    rows of forgotten frames are used again, lowest first."""
-
-    def __init__(self, shape: tuple[int, ...], size: int) -> None:
-        self.row: dict[int, int] = {}  # frame -> row, in the order the frames came
-        self._free = list(range(size))  # a heap
-        self._parts = tuple(np.zeros((size, *part), np.float32) for part in (shape, shape[:-1], shape[:-1]))
-
-    def __len__(self) -> int:
-        return len(self.row)
-
-    def __contains__(self, frame: int) -> bool:
-        return frame in self.row
-
-    def forget_oldest(self, keep: int, needed: Iterable[int]) -> None:
-        """:func:`forget_oldest` of the frames kept; their rows are free again."""
-        for row in forget_oldest(self.row, keep, needed).values():
-            heapq.heappush(self._free, row)
-
-    def put(self, frames: list[int], parts: tuple[np.ndarray, ...]) -> None:
-        """Keep ``parts`` (each with a row per frame of ``frames``, none kept yet)."""
-        if len(frames) > len(self._free):
-            self._grow(len(self.row) + len(frames))
-        rows = [heapq.heappop(self._free) for _ in frames]
-        at = np.array(rows)  # (an index array: faster than a list)
-        for kept, part in zip(self._parts, parts):
-            kept[at] = part
-        self.row.update(zip(frames, rows))
-
-    def get(self, frames: list[int]) -> tuple[np.ndarray, ...]:
-        """The parts of ``frames`` (all kept), a row per frame in that order."""
-        rows = np.array([self.row[f] for f in frames])
-        return tuple(p[rows] for p in self._parts)
-
-    def _grow(self, need: int) -> None:
-        size = len(self._parts[0])
-        grown = max(need, 2 * size)
-        parts = tuple(np.zeros((grown, *p.shape[1:]), p.dtype) for p in self._parts)
-        for new, old in zip(parts, self._parts):
-            new[:size] = old
-        self._parts = parts
-        self._free += range(size, grown)  # all above the rows in the heap: still a heap
-
-
-def forget_oldest(store: dict, keep: int, needed: Iterable) -> dict:
+def forget_oldest(store: dict, keep: int, needed: Iterable) -> None:
     """When ``store`` holds more than ``keep`` entries, drop the oldest (in insertion
     order) down to half of ``keep``, but none of ``needed``: a bounded memory of
     per-frame results for detectors that move through a video in time order (what
-    is dropped is computed again, with the same result, if asked for again).
-    Returns the entries dropped."""
+    is dropped is computed again, with the same result, if asked for again)."""
     if len(store) <= keep:
-        return {}
+        return
     needed = set(needed)
     drop = len(store) - keep // 2
-    return {key: store.pop(key) for key in [k for k in store if k not in needed][:drop]}
+    for key in [k for k in store if k not in needed][:drop]:
+        del store[key]
