@@ -216,17 +216,18 @@ def find_model(features: Features, s: DetectSettings, thumbs: Thumbs, found: Fou
 
 
 def _flash_cut(features: Features, s: DetectSettings, found: Found, t: int, min_score: float,
-               thumbs: Thumbs | None = None) -> bool:
+               thumbs: Thumbs) -> bool:
     """Whether ``t`` starts a bright flash into a new shot, with cut scores of at least
-    ``min_score`` into and out of it (then it is added to ``found``).  With ``thumbs``,
-    a flash that comes back to the picture before it is no flash cut."""
+    ``min_score`` into and out of it (then it is added to ``found``).  A flash that
+    comes back to the picture before it is no flash cut, nor are bright frames with
+    a still picture of their own (:func:`.flashes.own_picture`)."""
     score = features.score
     end = flashes.flash_end(features.luma_mean, t, t - 1, s.flash_frames)
     if end is None or end >= features.n or score[end] < min_score:
         return False
-    if thumbs is not None and flashes.own_picture(thumbs, t - 1, t, end - 1):
+    if flashes.own_picture(thumbs, t - 1, t, end - 1):
         return False  # a short bright shot: its way in and out are cuts of their own
-    if thumbs is not None and (thumbs.dis(t - 1, end) < SAME_PICTURE or thumbs.moved_only(t - 1, end, s, pan=True)):
+    if thumbs.dis(t - 1, end) < SAME_PICTURE or thumbs.moved_only(t - 1, end, s, pan=True):
         return False  # back to the same picture, or the same scene moved on: a flash inside the shot
     conf = sigmoid((min(score[t], score[end]) - min_score) / FLASH_SCORE_UNIT)
     found.add("flash", end, t, end, conf)

@@ -286,8 +286,8 @@ def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSet
     passing the lens moves all the time, and animation on twos or threes changes
     drawings at a steady beat.  A brighter insert must have made some of the
     picture darker (light falling on the scene only adds), or show a still picture
-    of its own (:func:`own_picture`: a white title card, a sunlit view).  One frame is too short
-    to tell an insert from an impact frame, so it never is one.
+    of its own (:func:`own_picture`: a white title card, a sunlit view).  One frame
+    is too short to tell an insert from an impact frame, so it never is one.
     """
     score = features.score
     length = end - t
