@@ -243,6 +243,35 @@ def test_short_insert_that_returns_to_its_shot_is_two_cuts(length):
     assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 30 + length)]
 
 
+@pytest.mark.parametrize("steps", [6, 8])
+def test_insert_whose_shot_moved_on_meanwhile_is_two_cuts(steps):
+    # A - B (5 frames) - A: both shots share a flat sky, so B's first frame keeps
+    # part of A in view, and a large shape of A moved away while B was shown and
+    # comes back over ``steps`` frames after the cut back: the picture is as close
+    # to the one before B as the return test asks only then (1928 cartoon, a
+    # 5-frame close-up of whistles between shots of the boat)
+    import cv2
+
+    def sky(img):
+        img = img.copy()
+        img[: img.shape[0] // 3] = 150.0
+        return img
+
+    def shape(img, x):
+        img = img.copy()
+        h, w = img.shape
+        cv2.circle(img, (round(x * w), h // 2), round(0.3 * h), 20.0, -1)
+        return img
+
+    a, b, length = Shot(31), Shot(32), 5
+    frames = [shape(f, 0.3) for f in frames_of(a, 30)] + frames_of(b, length)
+    far = 0.3 + 0.05 * steps
+    frames += [shape(a.frame(30 + length + k), far - 0.05 * k) for k in range(steps)]
+    frames += [shape(f, 0.3) for f in frames_of(a, 30, start=30 + length + steps)]
+    found = run([sky(f) for f in frames])
+    assert [(t.kind, t.frame) for t in found] == [("cut", 30), ("cut", 30 + length)]
+
+
 def test_one_frame_insert_is_an_impact_frame_not_two_cuts():
     # one frame of another picture and back: indistinguishable from an impact frame
     a, b = Shot(33, pan=(0.0, 0.5)), Shot(34)

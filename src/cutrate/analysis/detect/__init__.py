@@ -57,8 +57,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: 10: a short insert brighter everywhere than its shot is one when it shows a
 #: still picture of its own, see :func:`.flashes.own_picture`; the picture after a
 #: flat run is the one before it only when it also keeps its colours, see
-#: :data:`.fades.SAME_RUN_COLOURS`).
-RULES_VERSION = 10
+#: :data:`.fades.SAME_RUN_COLOURS`; 11: an insert's cut back may come before the
+#: picture is back as close as the return test asks, when the shot moved on
+#: meanwhile, see :func:`.flashes.insert_exit`).
+RULES_VERSION = 11
 
 
 def detector_id(settings: DetectSettings) -> str:

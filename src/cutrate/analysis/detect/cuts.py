@@ -238,15 +238,15 @@ def _event_or_flash(features: Features, s: DetectSettings, thumbs: Thumbs, found
                     cut_margin: Callable[[int], float | None], exits: set[int], replaced: bool) -> bool:
     """Whether the candidate at ``t`` is an in-shot event (marked in ``found``), the
     end of one, or a flash cut (added to ``found``).  A short insert shot that
-    returns (:func:`.flashes.is_insert`) is no event when both its cuts pass the cut
+    returns (:func:`.flashes.insert_exit`) is no event when both its cuts pass the cut
     tests (``cut_margin``); its way out is then added to ``exits``.  ``replaced``:
     the change at ``t`` replaced the picture (:func:`replaced_picture`)."""
     score = features.score
     event_end = flashes.return_after(features, thumbs, t, float(score[t]), s, replaced=replaced)
     if event_end is not None:
-        if (flashes.is_insert(features, thumbs, t, event_end, s)
-                and cut_margin(t) is not None and cut_margin(event_end) is not None):
-            exits.add(event_end)
+        out = flashes.insert_exit(features, thumbs, t, event_end, s)
+        if out is not None and cut_margin(t) is not None and cut_margin(out) is not None:
+            exits.add(out)
             return False
         found.mark(t, event_end, event=True)
         return True

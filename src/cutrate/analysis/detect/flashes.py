@@ -305,6 +305,31 @@ def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSet
     return float((change < -DARKER_LEVEL).mean()) >= DARKER_SHARE or own_picture(thumbs, t - 1, t, end - 1)
 
 
+def insert_exit(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSettings) -> int | None:
+    """The frame that leaves a short insert shot starting at ``t`` (:func:`is_insert`)
+    when the picture returned to frame ``t - 1`` by frame ``end``; None when frames
+    ``t..end-1`` hold no insert.
+
+    The cut back may come before the picture is as close to ``t - 1`` as the return
+    test asks: the shot moved on while the insert was shown, and goes on moving
+    after it.  The cut back is then the first frame after ``t`` with a change of at
+    least ``threshold``, and the frames from it to ``end`` are one shot, the one the
+    picture returned to: nothing in them changes as much as INSERT_STILL of that
+    cut, and they are closer to frame ``end`` than the insert's last frame is."""
+    if is_insert(features, thumbs, t, end, s):
+        return end
+    score = features.score
+    later = np.flatnonzero(score[t + 1 : end] >= s.threshold)
+    if later.size == 0:
+        return None
+    out = t + 1 + int(later[0])
+    if out + 1 <= end and float(score[out + 1 : end + 1].max()) > INSERT_STILL * float(score[out]):
+        return None  # the frames after the cut back change too much to be the returned shot
+    if thumbs.dis(out, end) >= thumbs.dis(out - 1, end):
+        return None  # the cut back did not bring the picture the span returned to
+    return out if is_insert(features, thumbs, t, out, s) else None
+
+
 def own_picture(thumbs: Thumbs, pre: int, first: int, last: int) -> bool:
     """Whether frames ``first..last`` (two or more, brighter than frame ``pre``) show
     a still picture of their own, a short bright shot, rather than light falling on
