@@ -460,6 +460,41 @@ def test_partial_flash_while_the_drawing_changes_under_it_is_no_transition(tmp_p
     assert analyze(path, use_cache=False).transitions == []
 
 
+@pytest.mark.parametrize("length", [24, 36])
+def test_dissolve_under_animation_on_threes_spans_its_luma_ramp(tmp_path, length):
+    # the drawings' changes break the linear mix, so only a part of the dissolve fits
+    # it; the mean luma moves steadily from the first mixed frame to the first clean
+    # one, and the dissolve is that whole ramp, centred where the luma is half way
+    from cutrate.analysis.pipeline import analyze
+    from cutrate.testing.clips import Dissolve, ShotSpec, render_clip
+
+    path = tmp_path / "ramp.mp4"
+    render_clip(path, [ShotSpec(40, scene=1, motion="fast", hold=3),
+                       ShotSpec(40, scene=4, motion="fast", hold=3, enter=Dissolve(length))], seed=14, size=(320, 180))
+    found = analyze(path, use_cache=False).transitions
+    assert [t.kind for t in found] == ["dissolve"]
+    d = found[0]
+    assert 39 <= d.start_frame <= 41 and 40 + length - 1 <= d.end_frame <= 40 + length + 1
+    assert abs(d.frame - (40 + length // 2)) <= 4
+
+
+def test_luma_ramp_grows_a_dissolve_only_while_the_luma_keeps_its_pace():
+    from cutrate.analysis.detect.dissolves import luma_ramp
+
+    luma = np.array([50.0] * 10 + [50.0 + 3 * k for k in range(1, 21)] + [110.0] * 10)  # a ramp over 10..29
+    none = np.zeros(luma.shape, bool)
+    assert luma_ramp(luma, 15, 20, 40, none) == (10, 29)
+    assert luma_ramp(luma, 15, 20, 8, none)[1] - luma_ramp(luma, 15, 20, 8, none)[0] + 1 == 8  # the longest dissolve
+    flat = none.copy()
+    flat[25] = True
+    assert luma_ramp(luma, 15, 20, 40, flat) == (10, 24)  # never onto a flat frame
+    jump = luma.copy()
+    jump[24:] += 40.0  # a step far beyond the ramp's pace: a cut, not the mix
+    assert luma_ramp(jump, 15, 20, 40, none) == (10, 23)
+    slow = np.array([50.0] * 10 + [50.0 + 0.5 * k for k in range(1, 21)] + [60.0] * 10)
+    assert luma_ramp(slow, 15, 20, 40, none) == (15, 20)  # too slow a ramp to follow
+
+
 def test_dissolve_tests_summed_in_integers_give_numpys_float_means():
     """The dissolve windows' means of whole and half levels, summed in integers (the
     ends' contrast, the middle residual, the group means) and the medians from a

@@ -59,7 +59,8 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: flat run is the one before it only when it also keeps its colours, see
 #: :data:`.fades.SAME_RUN_COLOURS`; 11: an insert's cut back may come before the
 #: picture is back as close as the return test asks, when the shot moved on
-#: meanwhile, see :func:`.flashes.insert_exit`).
+#: meanwhile, see :func:`.flashes.insert_exit`; a dissolve spans the steady luma
+#: ramp through it, see :func:`.dissolves.luma_ramp`).
 RULES_VERSION = 11
 
 

@@ -3,7 +3,10 @@
 A span of frames that are each a linear mix of the frame before the span and the
 frame after it, joining two different shots, is one ``dissolve``.  Pans, zooms and
 moving objects are not linear mixes; a glow or a title fading in over a shot
-leaves part of the picture unchanged.
+leaves part of the picture unchanged.  Animation on twos or threes seen through
+the mix breaks the linear mix on every drawing change, so only part of such a
+dissolve fits; it spans the steady luma ramp that contains that part
+(:func:`luma_ramp`), and a drawing change inside it is no cut.
 """
 
 from __future__ import annotations
@@ -49,6 +52,16 @@ CHANGED_SHARE = 0.7
 #: Ends whose thumbnails correlate this well show one picture at two brightnesses:
 #: a shot fading out (or in) on its own, e.g. at the end of a video, not a dissolve.
 SAME_PICTURE_CORR = 0.9
+#: A dissolve between shots of different brightness moves the mean luma at a steady
+#: rate; drawing changes and motion seen through the mix barely touch it, though
+#: they can break the linear mix (animation on twos or threes).  A dissolve whose
+#: luma moves at least RAMP_MIN levels (0..255) per frame goes on before and after
+#: the span the mix fits while each frame's luma step keeps its direction and is
+#: at least RAMP_SHARE and at most RAMP_MAX times its mean step, up to the longest
+#: dissolve (:func:`luma_ramp`).
+RAMP_MIN = 1.0
+RAMP_SHARE = 0.25
+RAMP_MAX = 3.0
 #: Confidence: the product of sigmoids of the fit margin, the structural change and
 #: the monotony, in these units (WOBBLE_OK is the wobble of a confident dissolve).
 FIT_UNIT = 0.03
@@ -230,6 +243,41 @@ def luma_between(luma: np.ndarray, a: int, b: int) -> bool:
     return bool(seg.min() >= lo - slack and seg.max() <= hi + slack)
 
 
+def luma_ramp(luma: np.ndarray, a: int, b: int, longest: int, blocked: np.ndarray) -> tuple[int, int]:
+    """The first and last frames of the luma ramp through a dissolve found from frame
+    ``a`` to ``b``: the span grown at either end while the mean luma keeps moving as it
+    does through the span (RAMP_MIN, RAMP_SHARE, RAMP_MAX), to at most ``longest``
+    frames, never onto a frame marked in ``blocked`` (flat frames: a fade, a flash).
+    ``a`` stays the first frame whose luma has moved, ``b`` the first at the new
+    shot's level (its step is the ramp's last)."""
+    y = luma.astype(np.float64)
+    n = y.shape[0]
+    if b <= a:
+        return a, b
+    mean = (y[b] - y[a - 1 if a >= 1 else a]) / (b - a + (1 if a >= 1 else 0))
+    if abs(mean) < RAMP_MIN:
+        return a, b
+
+    def continues(k: int) -> bool:  # the step into frame k goes on with the ramp
+        step = (y[k] - y[k - 1]) / mean
+        return RAMP_SHARE <= step <= RAMP_MAX and not blocked[k] and not blocked[k - 1]
+
+    while b + 1 < n and b - a + 1 < longest and continues(b + 1):
+        b += 1
+    while a - 1 >= 1 and b - a + 1 < longest and continues(a - 1):
+        a -= 1
+    return a, b
+
+
+def halfway(luma: np.ndarray, a: int, b: int) -> int:
+    """The first frame of ``a..b`` whose mean luma has moved half way from the frame
+    before ``a`` to frame ``b``."""
+    y = luma.astype(np.float64)
+    base = y[a - 1] if a >= 1 else y[a]
+    moved = (y[a : b + 1] - base) / (y[b] - base) if y[b] != base else np.ones(b - a + 1)
+    return a + int(np.argmax(moved >= 0.5))
+
+
 def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.ndarray) -> list[tuple[int, int, float]]:
     """Non-overlapping windows ``(lo, hi, fit error)`` that fit a linear mix, merged."""
     fps = features.info.frame_rate
@@ -291,6 +339,7 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray) -> list[Transition]:
     """The dissolves of a video, avoiding the frames marked in ``events``."""
     found: list[Transition] = []
+    longest = max(2, int(round(s.dissolve_max_s * features.info.frame_rate)))
     for lo, hi, rel in _windows(features, s, events, flat):
         span = mix_span(thumb_vectors(features, np.arange(lo, hi + 1)), lo)
         if span is None:
@@ -298,6 +347,10 @@ def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.nda
         a, b, c, wobble = span
         if wobble > MAX_WOBBLE or not luma_between(features.luma_mean, a, b):
             continue
+        ramp = luma_ramp(features.luma_mean, a, b, longest, flat)
+        if ramp != (a, b):  # the new shot takes over where the luma is half way
+            a, b = ramp
+            c = halfway(features.luma_mean, a, b)
         blocks = block_dissimilarities(
             features.thumb_y[a][None].astype(np.float32), features.thumb_y[b][None].astype(np.float32),
             grid=THUMB_GRID, shifts=THUMB_SHIFTS,
