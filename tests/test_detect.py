@@ -125,6 +125,33 @@ def test_fade_through_black_is_one_fade_transition():
     assert t.start_frame <= 31 and t.end_frame >= 48
 
 
+def test_slow_fade_through_one_black_frame_is_one_fade():
+    # a 15-frame fade-out that loses its detail as it darkens, one black frame, the
+    # same fade-in to another shot (the Sintel trailer, face -> dragon): the frames
+    # next to the black are too dark and soft to tell the shots apart, so the short
+    # black run is judged by the pictures its fades leave and reach (rules 11 took
+    # the run for a blink inside one shot and its two sides for dissolves)
+    import cv2
+
+    a, b = Shot(10), Shot(11)
+    weights = [1 - 0.8 * (i + 1) / 15 for i in range(15)]
+
+    def dim(img, w):
+        return cv2.GaussianBlur(img * w, (0, 0), 9 * (1 - w))
+
+    out = [dim(a.frame(30 + i), w) for i, w in enumerate(weights)]
+    inn = [dim(b.frame(i), w) for i, w in enumerate(weights[::-1])]
+    found = run(frames_of(a, 30) + out + [flat(0)] + inn + frames_of(b, 30, start=15))
+    assert [t.kind for t in found] == ["fade"]
+    assert found[0].start_frame <= 31 and found[0].end_frame >= 59
+
+
+def test_a_blink_to_black_inside_one_shot_is_no_transition():
+    shot = Shot(10)
+    frames = frames_of(shot, 30) + [flat(0)] * 2 + frames_of(shot, 30, start=32)
+    assert run(frames) == []
+
+
 def test_dissolve_is_one_dissolve_transition():
     a, b = Shot(12, pan=(0, 0.3)), Shot(13, pan=(0, -0.3))
     n = 16

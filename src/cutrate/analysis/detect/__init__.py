@@ -60,7 +60,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :data:`.fades.SAME_RUN_COLOURS`; 11: an insert's cut back may come before the
 #: picture is back as close as the return test asks, when the shot moved on
 #: meanwhile, see :func:`.flashes.insert_exit`; a dissolve spans the steady luma
-#: ramp through it, see :func:`.dissolves.luma_ramp`).
+#: ramp through it, see :func:`.dissolves.luma_ramp`; a short black run that fades
+#: lead into is judged by the pictures those fades leave and reach, see
+#: :func:`.fades.find`).
 RULES_VERSION = 11
 
 

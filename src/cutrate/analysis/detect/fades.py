@@ -86,15 +86,19 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
                 post = max(post, lit)
         length = post - r0
         done = post
-        same = thumbs.dis(pre, post) < SAME_PICTURE and thumbs.color_change(pre, post) < SAME_RUN_COLOURS
-        if length <= s.flash_frames and (same or thumbs.moved_only(pre, post, s, pan=bright)):
+        start = walk_fade(std, mean, pre, -1, limit)
+        end = walk_fade(std, mean, post, +1, limit)
+        # a short dark run reached by fading is judged by the pictures its fades leave
+        # and reach: a dropped frame or a blink is abrupt, and the frames right at
+        # the run of a fade are too dark to tell one shot from another
+        a, b = (start, end) if not bright and (start < pre or end > post) else (pre, post)
+        same = thumbs.dis(a, b) < SAME_PICTURE and thumbs.color_change(a, b) < SAME_RUN_COLOURS
+        if length <= s.flash_frames and (same or thumbs.moved_only(a, b, s, pan=bright)):
             found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
             continue
         if length <= s.flash_frames and bright:
             found.add("flash", post, r0, post, FLASH_CONFIDENCE if not same else SAME_PICTURE_CONFIDENCE)
             continue
-        start = walk_fade(std, mean, pre, -1, limit)
-        end = walk_fade(std, mean, post, +1, limit)
         darkness = 1.0 - float(std[r0 : r1 + 1].max()) / max(s.flat_std, 1e-6)
         found.add("fade", post, start, end,
                   FADE_CONFIDENCE + FADE_DARKNESS * darkness if not same else SAME_PICTURE_CONFIDENCE)
