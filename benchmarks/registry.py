@@ -15,43 +15,48 @@ this repository::
 | ``sintel_trailer-720p.mp4`` | Debian source package ``libopenshot`` (``examples/``) | CC-BY 3.0, Blender Foundation ("Sintel", durian.blender.org; the trailer's end card) |
 | ``fillets_ng_intro.mpg`` | Debian package ``fillets-ng-data`` (``images/menu/intro.mpg``) | GPL-2, ALTAR interactive / Fish Fillets NG (the package's copyright file) |
 
-Needs ``apt-get`` and ``dpkg-deb`` (a Debian or Ubuntu machine) and about 100 MB of
-downloads; the source package is fetched with a private source list, so the
-system's apt configuration is not touched.
+The package files are downloaded over HTTP from the Debian archive (with
+snapshot.debian.org as the fallback once a release leaves it; about 95 MB) and unpacked
+in Python (``.deb`` is an ``ar`` archive), so neither apt nor dpkg is needed and the
+system is not touched.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import shutil
-import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ANNOTATIONS = HERE / "registry"
 DEFAULT_OUT = Path("/tmp/cutrate-registry")
-DEB_SRC = "deb-src http://deb.debian.org/debian bookworm main\n"
+#: Where the package files are, first the archive, then a snapshot that stays.
+MIRRORS = ("http://deb.debian.org/debian", "http://snapshot.debian.org/archive/debian/20250520T000000Z")
 
 
 @dataclass(frozen=True)
 class Clip:
     name: str
-    package: str
-    member: str  # path inside the extracted package
+    pool: str  # the package file, under the mirror's pool/
+    member: str  # the video's path inside the file (inside data.tar for a .deb)
     sha256: str
-    source: bool  # a source package (apt-get source) rather than a binary one
 
 
 CLIPS = (
-    Clip("sintel_trailer-720p.mp4", "libopenshot", "libopenshot-0.2.7/examples/sintel_trailer-720p.mp4",
-         "cb0fe73fc0a7d543459996c0cdab730997e6eac1013d3ede18796f777cb7f273", source=True),
-    Clip("fillets_ng_intro.mpg", "fillets-ng-data", "usr/share/games/fillets-ng/images/menu/intro.mpg",
-         "4a824a2b03086d222560cc95baf66159ba993257efb3f2e3849868fa6acfc77f", source=False),
+    Clip("sintel_trailer-720p.mp4", "main/libo/libopenshot/libopenshot_0.2.7+dfsg1.orig.tar.xz",
+         "libopenshot-0.2.7/examples/sintel_trailer-720p.mp4",
+         "cb0fe73fc0a7d543459996c0cdab730997e6eac1013d3ede18796f777cb7f273"),
+    Clip("fillets_ng_intro.mpg", "main/f/fillets-ng-data/fillets-ng-data_1.0.1-1.1_all.deb",
+         "./usr/share/games/fillets-ng/images/menu/intro.mpg",
+         "4a824a2b03086d222560cc95baf66159ba993257efb3f2e3849868fa6acfc77f"),
 )
 
 
@@ -63,31 +68,52 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _run(cmd: list[str], cwd: Path) -> None:
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {done.stderr.strip().splitlines()[-1:] or done.returncode}")
+def download(pool: str, dest: Path) -> None:
+    """Fetch ``pool`` from the first mirror that has it."""
+    errors = []
+    for mirror in MIRRORS:
+        try:
+            with urllib.request.urlopen(f"{mirror}/pool/{pool}", timeout=60) as r, dest.open("wb") as f:
+                shutil.copyfileobj(r, f, 1 << 20)
+            return
+        except (urllib.error.URLError, OSError) as exc:
+            errors.append(f"{mirror}: {exc}")
+    raise OSError("; ".join(errors))
 
 
-def fetch(clip: Clip, work: Path) -> Path:
-    """Download ``clip``'s package into ``work`` and return the extracted video."""
-    if clip.source:
-        lists = work / "lists"
-        (lists / "partial").mkdir(parents=True, exist_ok=True)
-        (work / "sources.list").write_text(DEB_SRC)
-        private = ["-o", f"Dir::Etc::sourcelist={work / 'sources.list'}", "-o", "Dir::Etc::sourceparts=-",
-                   "-o", f"Dir::State::Lists={lists}"]
-        _run(["apt-get", *private, "update"], work)
-        _run(["apt-get", *private, "source", "--download-only", clip.package], work)
-        orig = next(work.glob(f"{clip.package}_*.orig.tar.*"))
-        with tarfile.open(orig) as tar:
-            tar.extract(clip.member, work, filter="data")
+def deb_data(deb: Path) -> bytes:
+    """The ``data.tar.*`` member of a ``.deb`` (an ``ar`` archive)."""
+    raw = deb.read_bytes()
+    if not raw.startswith(b"!<arch>\n"):
+        raise OSError(f"{deb.name} is not a Debian package")
+    pos = 8
+    while pos + 60 <= len(raw):
+        name = raw[pos : pos + 16].decode().strip().rstrip("/")
+        size = int(raw[pos + 48 : pos + 58].decode().strip())
+        if name.startswith("data.tar"):
+            return raw[pos + 60 : pos + 60 + size]
+        pos += 60 + size + (size & 1)
+    raise OSError(f"{deb.name} has no data.tar")
+
+
+def extract(archive: tarfile.TarFile, member: str, dest: Path) -> None:
+    f = archive.extractfile(member)
+    if f is None:
+        raise OSError(f"{member} is not a file")
+    with dest.open("wb") as out:
+        shutil.copyfileobj(f, out, 1 << 20)
+
+
+def fetch(clip: Clip, work: Path, dest: Path) -> None:
+    """Download ``clip``'s package file into ``work`` and write the video to ``dest``."""
+    package = work / clip.pool.rsplit("/", 1)[1]
+    download(clip.pool, package)
+    if package.suffix == ".deb":
+        with tarfile.open(fileobj=io.BytesIO(deb_data(package))) as tar:
+            extract(tar, clip.member, dest)
     else:
-        _run(["apt-get", "download", clip.package], work)
-        deb = next(work.glob(f"{clip.package}_*.deb"))
-        _run(["dpkg-deb", "-x", str(deb), str(work / "x")], work)
-        return work / "x" / clip.member
-    return work / clip.member
+        with tarfile.open(package) as tar:
+            extract(tar, clip.member, dest)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,22 +125,27 @@ def main(argv: list[str] | None = None) -> int:
     for clip in CLIPS:
         dest = args.out / clip.name
         truth = ANNOTATIONS / f"{clip.name}.transitions.tsv"
+        if not truth.exists():
+            print(f"{clip.name}: its annotation {truth} is missing", file=sys.stderr)
+            failed += 1
+            continue
         if not (dest.exists() and sha256(dest) == clip.sha256):
             with tempfile.TemporaryDirectory() as tmp:
+                got = Path(tmp) / clip.name
                 try:
-                    got = fetch(clip, Path(tmp))
-                except (RuntimeError, StopIteration, KeyError, OSError) as exc:
-                    print(f"{clip.name}: could not fetch {clip.package}: {exc}", file=sys.stderr)
+                    fetch(clip, Path(tmp), got)
+                except (OSError, KeyError, ValueError, tarfile.TarError) as exc:
+                    print(f"{clip.name}: could not fetch {clip.pool}: {exc}", file=sys.stderr)
                     failed += 1
                     continue
                 if sha256(got) != clip.sha256:
-                    print(f"{clip.name}: {clip.package} holds another file than the annotated one (SHA-256 differs)",
+                    print(f"{clip.name}: {clip.pool} holds another file than the annotated one (SHA-256 differs)",
                           file=sys.stderr)
                     failed += 1
                     continue
                 shutil.copyfile(got, dest)
         shutil.copyfile(truth, args.out / truth.name)
-        print(f"{dest}  ({clip.package})")
+        print(f"{dest}  ({clip.pool.rsplit('/', 1)[1]})")
     return 1 if failed else 0
 
 

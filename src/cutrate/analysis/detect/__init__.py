@@ -104,20 +104,20 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
     if s.detector in pyscenedetect.PYSCENEDETECT:
         return pyscenedetect.transitions(features, s)
     thumbs, found, flat = _before_cuts(features, s)
+    before_cuts = found.taken.copy()  # leaders, tails, fades and flashes
     if s.detector == "cutrate-model":
         cuts.find_model(features, s, thumbs, found, model=model)
     else:
         cuts.find(features, s, thumbs, found)
     out = found.transitions
     if s.dissolve:
-        gradual = dissolves.find(features, s, found.events, flat)
+        spans = dissolves.find_spans(features, s, found.events, flat, before_cuts)
         # a cut inside a dissolve is a drawing change seen through the mix; so is
         # one on the frame after its end (the mix fades out below what is measured),
         # and one just before its start (the mix begins below what is measured)
         out = [t for t in out
-               if t.kind != "cut" or not any(d.start_frame - dissolves.CUT_BEFORE <= t.frame <= d.end_frame + 1
-                                             for d in gradual)]
-        out.extend(gradual)
+               if t.kind != "cut" or not any(first <= t.frame <= last for _, first, last in spans)]
+        out.extend(d for d, _, _ in spans)
     out.sort(key=lambda tr: tr.frame)
     cal = default_calibration() if calibration is None else calibration
     model_cuts = s.detector == "cutrate-model"  # the model's cut confidence is calibrated already

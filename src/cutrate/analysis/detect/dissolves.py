@@ -336,10 +336,24 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((x * y).sum() / den) if den > 0 else 0.0
 
 
-def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray) -> list[Transition]:
-    """The dissolves of a video, avoiding the frames marked in ``events``."""
-    found: list[Transition] = []
+def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray,
+         blocked: np.ndarray | None = None) -> list[Transition]:
+    """The dissolves of a video, avoiding the frames marked in ``events``; a dissolve
+    grows along its luma ramp (:func:`luma_ramp`) onto no frame marked in ``flat`` or
+    ``blocked`` (fades and flashes)."""
+    return [d for d, _, _ in find_spans(features, s, events, flat, blocked)]
+
+
+def find_spans(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray,
+               blocked: np.ndarray | None = None) -> list[tuple[Transition, int, int]]:
+    """:func:`find`, each dissolve with the first and last frame at which a cut is a
+    drawing change seen through its mix: up to CUT_BEFORE frames before its first
+    frame and the frame after its end, where the mix begins and ends below what is
+    measured; on an end grown along the luma ramp, the ramp's own end (the frame
+    after it broke the ramp's pace, as a cut does)."""
+    found: list[tuple[Transition, int, int]] = []
     longest = max(2, int(round(s.dissolve_max_s * features.info.frame_rate)))
+    stop = flat if blocked is None else flat | blocked
     for lo, hi, rel in _windows(features, s, events, flat):
         span = mix_span(thumb_vectors(features, np.arange(lo, hi + 1)), lo)
         if span is None:
@@ -347,10 +361,14 @@ def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.nda
         a, b, c, wobble = span
         if wobble > MAX_WOBBLE or not luma_between(features.luma_mean, a, b):
             continue
-        ramp = luma_ramp(features.luma_mean, a, b, longest, flat)
+        first, last = a - CUT_BEFORE, b + 1
+        ramp = luma_ramp(features.luma_mean, a, b, longest, stop)
         if ramp != (a, b):  # the new shot takes over where the luma is half way
+            first, last = (ramp[0] if ramp[0] < a else first), (ramp[1] if ramp[1] > b else last)
             a, b = ramp
             c = halfway(features.luma_mean, a, b)
+        if found and a <= found[-1][0].end_frame:
+            continue  # another part of a dissolve already grown along its ramp
         blocks = block_dissimilarities(
             features.thumb_y[a][None].astype(np.float32), features.thumb_y[b][None].astype(np.float32),
             grid=THUMB_GRID, shifts=THUMB_SHIFTS,
@@ -367,5 +385,5 @@ def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.nda
             * sigmoid((structural - MIN_CHANGE) / CHANGE_UNIT)
             * sigmoid((WOBBLE_OK - wobble) / WOBBLE_UNIT)
         )
-        found.append(Transition("dissolve", c, float(features.times[c]), a, b, conf))
+        found.append((Transition("dissolve", c, float(features.times[c]), a, b, conf), first, last))
     return found

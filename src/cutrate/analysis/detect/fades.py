@@ -30,6 +30,9 @@ FLASH_CONFIDENCE = 0.9
 FADE_CONFIDENCE = 0.85
 FADE_DARKNESS = 0.15
 SAME_PICTURE_CONFIDENCE = 0.6
+#: The frames next to a short dark run were faded when their contrast (luma standard
+#: deviation) is below FADED times that of the frame where the fade began or ended.
+FADED = 0.5
 #: The picture after a flat run is the one before it when the two are structurally
 #: close (SAME_PICTURE) and keep their colours: less than SAME_RUN_COLOURS of them
 #: changed (:meth:`.Thumbs.color_change`).  Two shots of little detail can be
@@ -88,14 +91,20 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
         done = post
         start = walk_fade(std, mean, pre, -1, limit)
         end = walk_fade(std, mean, post, +1, limit)
-        # a short dark run reached by fading is judged by the pictures its fades leave
-        # and reach: a dropped frame or a blink is abrupt, and the frames right at
-        # the run of a fade are too dark to tell one shot from another
-        a, b = (start, end) if not bright and (start < pre or end > post) else (pre, post)
-        same = thumbs.dis(a, b) < SAME_PICTURE and thumbs.color_change(a, b) < SAME_RUN_COLOURS
-        if length <= s.flash_frames and (same or thumbs.moved_only(a, b, s, pan=bright)):
-            found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
-            continue
+        same = thumbs.dis(pre, post) < SAME_PICTURE and thumbs.color_change(pre, post) < SAME_RUN_COLOURS
+        if length <= s.flash_frames:
+            # a short dark run that a fade leads into (or out of) is judged by the
+            # pictures the fades leave and reach: a dropped frame or a blink is
+            # abrupt, and the frames right at the black of a fade are too dark to tell
+            # one shot from another
+            faded = not bright and (std[pre] < FADED * std[start] or std[post] < FADED * std[end])
+            a, b = (start, end) if faded else (pre, post)
+            alike = same if not faded else (thumbs.dis(a, b) < SAME_PICTURE
+                                            and thumbs.color_change(a, b) < SAME_RUN_COLOURS)
+            if alike or thumbs.moved_only(a, b, s, pan=bright):
+                found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
+                continue
+            same = alike
         if length <= s.flash_frames and bright:
             found.add("flash", post, r0, post, FLASH_CONFIDENCE if not same else SAME_PICTURE_CONFIDENCE)
             continue

@@ -323,7 +323,7 @@ def insert_exit(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectS
     if later.size == 0:
         return None
     out = t + 1 + int(later[0])
-    if out + 1 <= end and float(score[out + 1 : end + 1].max()) > INSERT_STILL * float(score[out]):
+    if float(score[out + 1 : end + 1].max()) > INSERT_STILL * float(score[out]):
         return None  # the frames after the cut back change too much to be the returned shot
     if thumbs.dis(out, end) >= thumbs.dis(out - 1, end):
         return None  # the cut back did not bring the picture the span returned to
