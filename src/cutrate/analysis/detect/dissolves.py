@@ -248,13 +248,13 @@ def luma_ramp(luma: np.ndarray, a: int, b: int, longest: int, blocked: np.ndarra
     ``a`` to ``b``: the span grown at either end while the mean luma keeps moving as it
     does through the span (RAMP_MIN, RAMP_SHARE, RAMP_MAX), to at most ``longest``
     frames, never onto a frame marked in ``blocked`` (flat frames: a fade, a flash).
-    ``a`` stays the first frame whose luma has moved, ``b`` the first at the new
-    shot's level (its step is the ramp's last)."""
+    ``a`` (at least 1) stays the first frame whose luma has moved, ``b`` the first at
+    the new shot's level (its step is the ramp's last)."""
     y = luma.astype(np.float64)
     n = y.shape[0]
-    if b <= a:
+    if b <= a or a < 1:
         return a, b
-    mean = (y[b] - y[a - 1 if a >= 1 else a]) / (b - a + (1 if a >= 1 else 0))
+    mean = (y[b] - y[a - 1]) / (b - a + 1)
     if abs(mean) < RAMP_MIN:
         return a, b
 
@@ -270,10 +270,10 @@ def luma_ramp(luma: np.ndarray, a: int, b: int, longest: int, blocked: np.ndarra
 
 
 def halfway(luma: np.ndarray, a: int, b: int) -> int:
-    """The first frame of ``a..b`` whose mean luma has moved half way from the frame
-    before ``a`` to frame ``b``."""
+    """The first frame of ``a..b`` (``a`` at least 1) whose mean luma has moved half
+    way from the frame before ``a`` to frame ``b`` (``a`` when it does not move)."""
     y = luma.astype(np.float64)
-    base = y[a - 1] if a >= 1 else y[a]
+    base = y[a - 1]
     moved = (y[a : b + 1] - base) / (y[b] - base) if y[b] != base else np.ones(b - a + 1)
     return a + int(np.argmax(moved >= 0.5))
 
@@ -336,21 +336,15 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     return float((x * y).sum() / den) if den > 0 else 0.0
 
 
-def find(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray,
-         blocked: np.ndarray | None = None) -> list[Transition]:
-    """The dissolves of a video, avoiding the frames marked in ``events``; a dissolve
-    grows along its luma ramp (:func:`luma_ramp`) onto no frame marked in ``flat`` or
-    ``blocked`` (fades and flashes)."""
-    return [d for d, _, _ in find_spans(features, s, events, flat, blocked)]
-
-
 def find_spans(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray,
                blocked: np.ndarray | None = None) -> list[tuple[Transition, int, int]]:
-    """:func:`find`, each dissolve with the first and last frame at which a cut is a
-    drawing change seen through its mix: up to CUT_BEFORE frames before its first
-    frame and the frame after its end, where the mix begins and ends below what is
-    measured; on an end grown along the luma ramp, the ramp's own end (the frame
-    after it broke the ramp's pace, as a cut does)."""
+    """The dissolves of a video, avoiding the frames marked in ``events``, each with
+    the first and last frame at which a cut is a drawing change seen through its mix.
+    A dissolve grows along its luma ramp (:func:`luma_ramp`) onto no frame marked in
+    ``flat`` or ``blocked`` (fades and flashes).  Cuts are absorbed up to CUT_BEFORE
+    frames before its first frame and on the frame after its end, where the mix
+    begins and ends below what is measured; on an end grown along the ramp, only up
+    to the ramp's own end (the frame after it broke the ramp's pace, as a cut does)."""
     found: list[tuple[Transition, int, int]] = []
     longest = max(2, int(round(s.dissolve_max_s * features.info.frame_rate)))
     stop = flat if blocked is None else flat | blocked

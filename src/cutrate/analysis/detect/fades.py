@@ -60,6 +60,11 @@ def walk_fade(std: np.ndarray, mean: np.ndarray, t: int, step: int, limit: int) 
     return cur
 
 
+def _same_picture(thumbs: Thumbs, i: int, j: int) -> bool:
+    """Whether frame ``j`` shows the picture of frame ``i`` (SAME_PICTURE, SAME_RUN_COLOURS)."""
+    return thumbs.dis(i, j) < SAME_PICTURE and thumbs.color_change(i, j) < SAME_RUN_COLOURS
+
+
 def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray, found: Found) -> None:
     """Add the fades and flash cuts of the flat runs to ``found``; mark leaders,
     tails and in-shot flashes as taken."""
@@ -91,7 +96,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
         done = post
         start = walk_fade(std, mean, pre, -1, limit)
         end = walk_fade(std, mean, post, +1, limit)
-        same = thumbs.dis(pre, post) < SAME_PICTURE and thumbs.color_change(pre, post) < SAME_RUN_COLOURS
+        same = _same_picture(thumbs, pre, post)
         if length <= s.flash_frames:
             # a short dark run that a fade leads into (or out of) is judged by the
             # pictures the fades leave and reach: a dropped frame or a blink is
@@ -99,8 +104,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
             # one shot from another
             faded = not bright and (std[pre] < FADED * std[start] or std[post] < FADED * std[end])
             a, b = (start, end) if faded else (pre, post)
-            alike = same if not faded else (thumbs.dis(a, b) < SAME_PICTURE
-                                            and thumbs.color_change(a, b) < SAME_RUN_COLOURS)
+            alike = _same_picture(thumbs, a, b) if faded else same
             if alike or thumbs.moved_only(a, b, s, pan=bright):
                 found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
                 continue
