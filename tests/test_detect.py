@@ -146,6 +146,59 @@ def test_slow_fade_through_one_black_frame_is_one_fade():
     assert found[0].start_frame <= 31 and found[0].end_frame >= 59
 
 
+def _letterboxed(img, level=16.0):
+    # 2.39:1 inside 16:9: an eighth of the rows at the top and at the bottom
+    img = np.array(img, dtype=float)
+    bar = round(img.shape[0] / 8)
+    img[:bar] = level
+    img[-bar:] = level
+    return img
+
+
+@pytest.mark.parametrize(("level", "bars"), [(230.0, 16.0), (0.0, 16.0), (0.0, 0.0)])
+def test_fade_through_white_or_black_in_a_letterboxed_video_is_one_fade(level, bars):
+    # the bars stay black while the picture between them fades to white (or to a
+    # black that is not the bars' level): measured over the whole frame, bars
+    # included, the white frames are far from uniform and the fade was taken for two
+    # dissolves (rules 11); luma is measured inside the bars now
+    a, b = Shot(11), Shot(12)
+    out = [a.frame(30 + k) * (1 - (k + 1) / 8) + level * (k + 1) / 8 for k in range(8)]
+    inn = [b.frame(k) * ((k + 1) / 8) + level * (1 - (k + 1) / 8) for k in range(8)]
+    frames = frames_of(a, 30) + out + [flat(level)] * 3 + inn + frames_of(b, 30, start=8)
+    found = run([_letterboxed(f, bars) for f in frames])
+    assert [(t.kind, t.frame) for t in found] == [("fade", 41)]  # the first frame after the white
+
+
+def test_active_picture_luma_leaves_out_the_bars_and_their_edge():
+    from cutrate.analysis.detect.common import picture_luma
+
+    plain = from_arrays(to_uint8(frames_of(Shot(3), 10)), fps=24.0)
+    assert picture_luma(plain) is plain  # no bars: the decoder's whole-frame figures
+    boxed = from_arrays(to_uint8([_letterboxed(f) for f in frames_of(Shot(3), 5) + [flat(200)] * 5]), fps=24.0)
+    inside = picture_luma(boxed)
+    assert boxed.luma_std[7] > 40 and inside.luma_std[7] < 3  # a white frame between black bars
+    assert abs(float(inside.luma_mean[7]) - 200) < 2
+
+
+def test_a_cut_after_an_abrupt_cut_in_from_black_is_kept():
+    # fade to black, then a hard cut in to a shot that gains contrast as it moves
+    # (a camera move into light), and 8 frames later a cut: the fade-in walk
+    # followed the growing contrast past that cut and swallowed it (rules 11, the
+    # Sintel trailer at 404); a side whose first frame already has most of the
+    # contrast is abrupt, and the fade ends there
+    a, b, c = Shot(13), Shot(14, pan=(0.0, 1.0)), Shot(15)
+
+    def contrast(img, k):
+        return (img - img.mean()) * k + img.mean()
+
+    out = [a.frame(30 + i) * (1 - (i + 1) / 9) for i in range(8)]
+    cut_in = [contrast(b.frame(i), 0.7 + 0.05 * i) for i in range(8)]
+    frames = frames_of(a, 30) + out + [flat(0)] * 6 + cut_in + [contrast(c.frame(i), 1.2) for i in range(30)]
+    found = run(frames)
+    assert [(t.kind, t.frame) for t in found] == [("fade", 44), ("cut", 52)]
+    assert found[0].end_frame == 44
+
+
 @pytest.mark.parametrize("pan", [0.0, 1.0])
 @pytest.mark.parametrize("black", [1, 2])
 def test_a_blink_to_black_inside_one_shot_is_no_transition(pan, black):

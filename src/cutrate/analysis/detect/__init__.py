@@ -30,7 +30,7 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features, Transition
 from . import cuts, dissolves, fades, pyscenedetect
-from .common import Found, Thumbs
+from .common import Found, Thumbs, picture_luma
 from .confidence import IDENTITY, Calibration, default_calibration
 from .model import FEATURES, CutModel, default_model
 
@@ -62,8 +62,11 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: meanwhile, see :func:`.flashes.insert_exit`; a dissolve spans the steady luma
 #: ramp through it, see :func:`.dissolves.luma_ramp`; a short black run that fades
 #: lead into is judged by the pictures those fades leave and reach, see
-#: :func:`.fades.find`).
-RULES_VERSION = 11
+#: :func:`.fades.find`; 12: luma is measured inside letterbox and pillarbox bars,
+#: so a fade through white between black bars is flat, see
+#: :func:`.common.picture_luma`, and a fade-in that is a hard cut in from the flat
+#: run ends at that cut, see :data:`.fades.ABRUPT`).
+RULES_VERSION = 12
 
 
 def detector_id(settings: DetectSettings) -> str:
@@ -103,6 +106,7 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
         return []
     if s.detector in pyscenedetect.PYSCENEDETECT:
         return pyscenedetect.transitions(features, s)
+    features = picture_luma(features)
     thumbs, found, flat = _before_cuts(features, s)
     before_cuts = found.taken.copy()  # leaders, tails, fades and flashes
     if s.detector == "cutrate-model":
@@ -146,6 +150,7 @@ def cut_examples(features: Features, *, settings: DetectSettings | None = None) 
     s = settings or DetectSettings()
     got: list[tuple[int, np.ndarray]] = []
     if features.n >= 2:
+        features = picture_luma(features)
         thumbs, found, _ = _before_cuts(features, s)
         cuts.find_model(features, s, thumbs, found, collect=got)
     frames = np.array([g[0] for g in got], np.int64)

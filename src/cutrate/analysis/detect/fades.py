@@ -33,6 +33,9 @@ SAME_PICTURE_CONFIDENCE = 0.6
 #: The frames next to a short dark run were faded when their contrast (luma standard
 #: deviation) is below FADED times that of the frame where the fade began or ended.
 FADED = 0.5
+#: A fade-out or fade-in is abrupt (a hard cut to or from the flat run) when the
+#: frame next to the run already has ABRUPT of the contrast its walk reaches.
+ABRUPT = 0.5
 #: The picture after a flat run is the one before it when the two are structurally
 #: close (SAME_PICTURE) and keep their colours: less than SAME_RUN_COLOURS of them
 #: changed (:meth:`.Thumbs.color_change`).  Two shots of little detail can be
@@ -96,6 +99,13 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
         done = post
         start = walk_fade(std, mean, pre, -1, limit)
         end = walk_fade(std, mean, post, +1, limit)
+        # a side whose first frame makes most of the contrast its walk gains is an
+        # abrupt cut to or from the flat run: what the walk followed is the shot's
+        # own change (a camera move), not a fade
+        if std[pre] - std[r0] >= ABRUPT * (std[start] - std[r0]):
+            start = pre
+        if std[post] - std[r1] >= ABRUPT * (std[end] - std[r1]):
+            end = post
         same = _same_picture(thumbs, pre, post)
         if length <= s.flash_frames:
             # a short dark run that a fade leads into (or out of) is judged by the
