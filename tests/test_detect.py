@@ -11,8 +11,8 @@ from cutrate.analysis.features import from_arrays
 from cutrate.testing.frames import Shot, flat, frames_of, to_uint8
 
 
-def run(frames, **kw):
-    feats = from_arrays(to_uint8(frames), fps=24.0)
+def run(frames, fps=24.0, **kw):
+    feats = from_arrays(to_uint8(frames), fps=fps)
     return detect.transitions(feats, settings=DetectSettings(**kw))
 
 
@@ -170,7 +170,7 @@ def test_fade_through_white_or_black_in_a_letterboxed_video_is_one_fade(level, b
 
 
 def test_active_picture_luma_leaves_out_the_bars_and_their_edge():
-    from cutrate.analysis.detect.common import picture_luma
+    from cutrate.analysis.detect.clean import picture_luma
 
     plain = from_arrays(to_uint8(frames_of(Shot(3), 10)), fps=24.0)
     assert picture_luma(plain) is plain  # no bars: the decoder's whole-frame figures
@@ -178,6 +178,60 @@ def test_active_picture_luma_leaves_out_the_bars_and_their_edge():
     inside = picture_luma(boxed)
     assert boxed.luma_std[7] > 40 and inside.luma_std[7] < 3  # a white frame between black bars
     assert abs(float(inside.luma_mean[7]) - 200) < 2
+
+
+def _blend_converted(frames, src_fps=24.0, fps=30.0):
+    # a frame-rate conversion that blends frames: output frame j shows the mix of
+    # the two source frames around time j / fps
+    out = []
+    for j in range(int(len(frames) * fps / src_fps)):
+        t = j * src_fps / fps
+        i, w = int(t), t - int(t)
+        out.append(frames[i] * (1 - w) + frames[min(i + 1, len(frames) - 1)] * w)
+    return out
+
+
+@pytest.mark.parametrize("pan", [0.0, 0.5])
+def test_cuts_of_a_burst_converted_to_30_fps_by_blending_frames_are_all_found(pan):
+    # each cut becomes two steps with a mix of both shots between them; the 3-frame
+    # shot is four frames whose first and last are mixes (rules 12 found neither of
+    # its cuts: the frame before its way in was a mix showing some of it, so it
+    # seemed to return there)
+    lengths = [30, 8, 5, 12, 3, 20, 6, 40]
+    frames, cuts, pos = [], [], 0
+    for k, length in enumerate(lengths):
+        if pos:
+            cuts.append(pos)
+        frames += frames_of(Shot(40 + k, pan=(0.2 * pan, pan)), length)
+        pos += length
+    found = run(_blend_converted(frames), fps=30.0)
+    assert {t.kind for t in found} == {"cut"}
+    # the first frame mostly the new shot: at or just before cut * 30 / 24
+    truth = [c * 30 / 24 for c in cuts]
+    assert len(found) == len(truth)
+    assert all(abs(t.frame - c) <= 1.25 for t, c in zip(found, truth))
+
+
+def test_blended_frames_are_mixes_of_two_shots_only():
+    from cutrate.analysis.detect.clean import blended_frames, unblend
+
+    s = DetectSettings()
+    a, b = Shot(21), Shot(22)
+    mix = [a.frame(30) * 0.4 + b.frame(0) * 0.6]
+    feats = from_arrays(to_uint8(frames_of(a, 30) + mix + frames_of(b, 30, start=1)), fps=24.0)
+    ((frame, w),) = blended_frames(feats, s)
+    assert frame == 30 and abs(w - 0.6) < 0.1
+    clean = unblend(feats, s)  # the mix shows the new shot: the whole cut on one frame
+    np.testing.assert_array_equal(clean.thumb_y[30], feats.thumb_y[31])
+    assert clean.score[30] == feats.score2[31] and clean.score[31] == 0.0
+    # not a mix of two shots: a fade in one step through black, a pan, a dissolve
+    faded = frames_of(a, 30) + [a.frame(30) * 0.5, flat(0), b.frame(0) * 0.5] + frames_of(b, 30, start=1)
+    panned = frames_of(Shot(23, pan=(0.3, 1.5)), 60)
+    mixed = frames_of(a, 30) + [a.frame(30 + i) * (1 - i / 9) + b.frame(i) * i / 9 for i in range(1, 9)] + frames_of(b, 30, start=9)
+    for frames in (faded, panned, mixed):
+        feats = from_arrays(to_uint8(frames), fps=24.0)
+        assert blended_frames(feats, s) == []
+        assert unblend(feats, s) is feats
 
 
 def test_a_cut_after_an_abrupt_cut_in_from_black_is_kept():

@@ -9,6 +9,8 @@ settings without decoding again::
 
 How it decides, in this order (each step leaves the frames it took to the next):
 
+0. **The features as a viewer sees the video** (:mod:`.clean`): luma inside
+   letterbox bars, and a frame blended from two shots shown as the one it mostly is.
 1. **Fades and flash cuts** through flat frames (:mod:`.fades`).
 2. **Hard cuts** (:mod:`.cuts`), rejecting **flashes and brief occlusions** that
    return to the shot they came from (:mod:`.flashes`).
@@ -30,7 +32,8 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features, Transition
 from . import cuts, dissolves, fades, pyscenedetect
-from .common import Found, Thumbs, picture_luma
+from .clean import picture_luma, unblend
+from .common import Found, Thumbs
 from .confidence import IDENTITY, Calibration, default_calibration
 from .model import FEATURES, CutModel, default_model
 
@@ -64,9 +67,11 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: lead into is judged by the pictures those fades leave and reach, see
 #: :func:`.fades.find`; 12: luma is measured inside letterbox and pillarbox bars,
 #: so a fade through white between black bars is flat, see
-#: :func:`.common.picture_luma`, and a fade-in that is a hard cut in from the flat
-#: run ends at that cut, see :data:`.fades.ABRUPT`).
-RULES_VERSION = 12
+#: :func:`.clean.picture_luma`, and a fade-in that is a hard cut in from the flat
+#: run ends at that cut, see :data:`.fades.ABRUPT`; 13: a frame that blends the last
+#: frame of a shot with the first of the next (a frame-rate conversion that blends
+#: frames, a deinterlaced cut) shows the shot it mostly is, see :func:`.clean.unblend`).
+RULES_VERSION = 13
 
 
 def detector_id(settings: DetectSettings) -> str:
@@ -106,7 +111,7 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
         return []
     if s.detector in pyscenedetect.PYSCENEDETECT:
         return pyscenedetect.transitions(features, s)
-    features = picture_luma(features)
+    features = unblend(picture_luma(features), s)
     thumbs, found, flat = _before_cuts(features, s)
     before_cuts = found.taken.copy()  # leaders, tails, fades and flashes
     if s.detector == "cutrate-model":
@@ -150,7 +155,7 @@ def cut_examples(features: Features, *, settings: DetectSettings | None = None) 
     s = settings or DetectSettings()
     got: list[tuple[int, np.ndarray]] = []
     if features.n >= 2:
-        features = picture_luma(features)
+        features = unblend(picture_luma(features), s)
         thumbs, found, _ = _before_cuts(features, s)
         cuts.find_model(features, s, thumbs, found, collect=got)
     frames = np.array([g[0] for g in got], np.int64)

@@ -6,7 +6,6 @@ let the detectors compare frames far apart without decoding again.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Iterable
 
@@ -73,32 +72,6 @@ def active_area(thumb_y: np.ndarray) -> tuple[slice, slice]:
         return slice(int(idx[0]), int(idx[-1]) + 1)
 
     return span(lit.any(axis=1)), span(lit.any(axis=0))
-
-
-def picture_luma(features: Features) -> Features:
-    """``features`` with ``luma_mean`` and ``luma_std`` of the active picture when the
-    video has letterbox or pillarbox bars (:func:`active_area`), else ``features``.
-
-    The decoder measures luma over the whole frame, bars included: a white or grey
-    frame between black bars is far from uniform, and a flash in a 2.39:1 picture is
-    a quarter darker than the same flash filling the frame.  Inside the bars, from
-    the thumbnails less the row or column at each barred edge (it may hold some
-    bar), a flash, a fade through white and a fade through black whose black is not
-    the bars' are as flat as they are without bars.
-    """
-    _, h, w = features.thumb_y.shape
-    row_sl, col_sl = active_area(features.thumb_y)
-    rows, cols = range(h)[row_sl], range(w)[col_sl]
-    if len(rows) == h and len(cols) == w:
-        return features
-
-    def inner(r: range, size: int) -> slice:
-        return slice(r.start + (r.start > 0), r.stop - (r.stop < size))
-
-    y = features.thumb_y[:, inner(rows, h), inner(cols, w)]
-    y = y.reshape(features.n, -1).astype(np.float64)
-    return dataclasses.replace(features, luma_mean=y.mean(axis=1).astype(np.float32),
-                               luma_std=y.std(axis=1).astype(np.float32))
 
 
 def rolling_median_excluding(x: np.ndarray, half: int) -> np.ndarray:

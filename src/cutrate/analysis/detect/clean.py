@@ -1,0 +1,158 @@
+"""The features as the detectors should see them.
+
+Two things in a video change what the per-frame features say without changing
+what a viewer sees:
+
+- **Letterbox and pillarbox bars.**  The decoder measures luma over the whole
+  frame, bars included; :func:`picture_luma` measures it inside them.
+- **Blended frames.**  A video converted to another frame rate by blending
+  frames (24 to 30 fps, PAL to NTSC), or deinterlaced across a cut that fell
+  between two fields, shows one frame that is a mix of the last frame of a shot
+  and the first of the next.  The cut is spread over two frames, each with part
+  of its change, and the colours of the old shot are still in the blend: the cut
+  tests, which ask about one frame against the one before, see two half cuts.
+  :func:`unblend` finds such frames and shows each as the shot it mostly is, so
+  the cut is one frame with all of its change, as in the video before the
+  conversion.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from ...settings import DetectSettings
+from ...types import Features
+from .common import Thumbs, active_area, structure_correlation
+
+#: A frame is a blend of its neighbours when its thumbnail (luma and chroma) is
+#: within BLEND_FIT of their mean absolute difference from a weighted mean of them,
+#: at a weight between BLEND_WEIGHT and 1 - BLEND_WEIGHT, and the neighbours differ
+#: by at least BLEND_CONTRAST levels (0..255).
+BLEND_FIT = 0.12
+BLEND_WEIGHT = 0.1
+BLEND_CONTRAST = 10.0
+#: ... where the change across it (frame after against frame before, ``score2``)
+#: reaches ``threshold``, each of its two steps has at least STEP_SHARE of that
+#: change, and the steps before and after them less than QUIET_SHARE of the smaller
+#: of the two: one change spread over two frames, not a fade, a dissolve, a pan or
+#: motion, whose steps go on at the same pace.
+STEP_SHARE = 0.15
+QUIET_SHARE = 0.8
+#: ... and neither neighbour is flat or nearly (luma spread below FADED_STD times
+#: ``flat_std``): a mix with a flat frame is a step of a fade.
+FADED_STD = 2.0
+#: ... and the frames either side are two pictures: the detail of their thumbnails
+#: correlates less than SAME_LAYOUT (:func:`.common.structure_correlation`; a fade
+#: within a shot keeps it near 1).
+SAME_LAYOUT = 0.9
+
+
+def picture_luma(features: Features) -> Features:
+    """``features`` with ``luma_mean`` and ``luma_std`` of the active picture when the
+    video has letterbox or pillarbox bars (:func:`.common.active_area`), else
+    ``features``.
+
+    Measured over the whole frame, bars included, a white or grey frame between
+    black bars is far from uniform, and a flash in a 2.39:1 picture is a quarter
+    darker than the same flash filling the frame.  Inside the bars, from the
+    thumbnails less the row or column at each barred edge (it may hold some bar),
+    a flash, a fade through white and a fade through black whose black is not the
+    bars' are as flat as they are without bars.
+    """
+    _, h, w = features.thumb_y.shape
+    row_sl, col_sl = active_area(features.thumb_y)
+    rows, cols = range(h)[row_sl], range(w)[col_sl]
+    if len(rows) == h and len(cols) == w:
+        return features
+
+    def inner(r: range, size: int) -> slice:
+        return slice(r.start + (r.start > 0), r.stop - (r.stop < size))
+
+    y = features.thumb_y[:, inner(rows, h), inner(cols, w)]
+    y = y.reshape(features.n, -1).astype(np.float64)
+    return dataclasses.replace(features, luma_mean=y.mean(axis=1).astype(np.float32),
+                               luma_std=y.std(axis=1).astype(np.float32))
+
+
+def blend_weight(features: Features, b: int) -> float | None:
+    """The weight of frame ``b + 1`` in frame ``b`` when frame ``b`` is a blend of
+    frames ``b - 1`` and ``b + 1`` (BLEND_FIT, BLEND_WEIGHT, BLEND_CONTRAST), else None."""
+    if not 1 <= b < features.n - 1:
+        return None
+    k = np.array([b - 1, b, b + 1])
+    v = np.concatenate([features.thumb_y[k].reshape(3, -1), features.thumb_uv[k].reshape(3, -1)], axis=1)
+    a, x, c = v.astype(np.float64)
+    d = c - a
+    scale = float(np.abs(d).mean())
+    if scale < BLEND_CONTRAST:
+        return None
+    w = float((x - a) @ d) / float(d @ d)
+    if not BLEND_WEIGHT <= w <= 1.0 - BLEND_WEIGHT:
+        return None
+    return w if float(np.abs(x - a - w * d).mean()) <= BLEND_FIT * scale else None
+
+
+def blended_frames(features: Features, s: DetectSettings) -> list[tuple[int, float]]:
+    """The blended frames between two shots, each with the weight of the frame after
+    it (:func:`blend_weight`), in order; none next to another."""
+    score, across = features.score.astype(np.float64), features.score2.astype(np.float64)
+    n = features.n
+    if n < 4:
+        return []
+    b = np.arange(1, n - 2)
+    x = across[b + 1]  # frame b + 1 against frame b - 1
+    step = np.minimum(score[b], score[b + 1])
+    ok = ((x >= s.threshold) & (step >= STEP_SHARE * x)
+          & (np.maximum(score[b - 1], score[b + 2]) < QUIET_SHARE * step))
+    # next to a flat frame, a mix is a step of a fade from or to black or white
+    std = features.luma_std
+    ok &= (np.minimum(std[b - 1], std[b + 1]) >= FADED_STD * s.flat_std)
+    out: list[tuple[int, float]] = []
+    for f in b[ok].tolist():
+        if out and f - out[-1][0] < 2:
+            continue
+        if structure_correlation(features.thumb_y[f - 1], features.thumb_y[f + 1]) >= SAME_LAYOUT:
+            continue  # one picture at two brightnesses: a step of a fade
+        w = blend_weight(features, f)
+        if w is not None:
+            out.append((f, w))
+    return out
+
+
+def unblend(features: Features, s: DetectSettings) -> Features:
+    """``features`` with every blended frame between two shots (:func:`blended_frames`)
+    shown as the shot it mostly is: a copy of the frame after it (its weight is at
+    least a half) or of the frame before, so that the whole change of the cut falls on
+    one frame; ``features`` itself when there is none.  The change across the blend
+    (``score2``, and the colours of :meth:`.Thumbs.color_change`) becomes the cut's, the
+    other step a repeated frame's."""
+    found = blended_frames(features, s)
+    if not found:
+        return features
+    thumbs = Thumbs(features)
+    arrays = {k: getattr(features, k).copy() for k in
+              ("score", "score2", "color_change", "hist_diff", "luma_mean", "luma_std", "thumb_y", "thumb_uv")}
+    score, score2, cc, hist = arrays["score"], arrays["score2"], arrays["color_change"], arrays["hist_diff"]
+    n = features.n
+    for b, w in found:
+        cut, rep, like = (b, b + 1, b + 1) if w >= 0.5 else (b + 1, b, b - 1)
+        across = float(features.score2[b + 1])
+        colours = thumbs.color_change(b - 1, b + 1)
+        for k in ("luma_mean", "luma_std", "thumb_y", "thumb_uv"):
+            arrays[k][b] = getattr(features, k)[like]
+        score[cut], score[rep] = across, 0.0
+        cc[cut], cc[rep] = max(colours, float(features.color_change[b]), float(features.color_change[b + 1])), 0.0
+        hist[cut], hist[rep] = float(features.hist_diff[b] + features.hist_diff[b + 1]), 0.0
+        # two frames apart: frame b now repeats one neighbour, so pairs across it
+        # are the change across the blend, pairs beside it a single step
+        if w >= 0.5:  # b shows b + 1: (b, b - 2) crosses the cut, (b + 2, b) is one step
+            score2[b] = max(float(features.score2[b]), across)
+            if b + 2 < n:
+                score2[b + 2] = float(features.score[b + 2])
+        else:  # b shows b - 1: (b, b - 2) is one step, (b + 2, b) crosses the cut
+            score2[b] = float(features.score[b - 1])
+            if b + 2 < n:
+                score2[b + 2] = max(float(features.score2[b + 2]), across)
+    return dataclasses.replace(features, **arrays)
