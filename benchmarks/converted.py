@@ -62,7 +62,7 @@ def convert(y: np.ndarray, uv: np.ndarray, fps: float, to_fps: float, mode: str)
     n = y.shape[0]
     t = np.arange(int(n * to_fps / fps)) * fps / to_fps
     if mode == "repeat":
-        j = np.minimum(np.round(t).astype(int), n - 1)
+        j = np.minimum(np.floor(t + 0.5).astype(int), n - 1)  # half up: a steady pattern
         return y[j], uv[j]
     i = np.floor(t).astype(int)
     w = (t - i).astype(np.float32)

@@ -234,6 +234,51 @@ def test_blended_frames_are_mixes_of_two_shots_only():
         assert unblend(feats, s) is feats
 
 
+def _repeat_converted(frames, src_fps=24.0, fps=30.0):
+    # a frame-rate conversion that repeats frames: 24 to 30 fps repeats every fifth
+    n = int(len(frames) * fps / src_fps)
+    return [frames[min(int(j * src_fps / fps + 0.5), len(frames) - 1)] for j in range(n)]
+
+
+def _shots_on_ones_twos_and_threes(speed=1.5, disc=1.0):
+    held = dict(pan=(0.3 * speed, speed), disc_speed=disc)
+    shots = [Shot(50, pan=(0.2, 0.6 * speed)), Shot(51, hold=2, **held), Shot(52, pan=(0.3, 0.8 * speed)),
+             Shot(53, hold=3, **held), Shot(54, pan=(0.1, 0.9)), Shot(55, hold=2, **held)]
+    frames, cuts = [], []
+    for shot in shots:
+        if frames:
+            cuts.append(len(frames))
+        frames += frames_of(shot, 36)
+    return frames, cuts
+
+
+@pytest.mark.parametrize(("speed", "disc"), [(1.0, 3.0), (3.0, 1.0), (3.0, 3.0)])
+def test_animation_converted_to_30_fps_by_repeating_frames_keeps_its_beat(speed, disc):
+    # drawings held 2 or 3 frames at 24 fps are held 2-3 or 3-4 at 30: next to a
+    # conversion's repeat a drawing change looked like an isolated spike (rules 13
+    # took one or two of them for cuts here); the repeats are left out and the
+    # video detected as it was, at its own frames
+    frames, cuts = _shots_on_ones_twos_and_threes(speed, disc)
+    found = run(_repeat_converted(frames), fps=30.0)
+    assert [t.kind for t in found] == ["cut"] * len(cuts)
+    assert all(abs(t.frame - c * 30 / 24) <= 1.25 for t, c in zip(found, cuts))
+    assert all(abs(t.time - t.frame / 30.0) < 1e-6 for t in found)  # the video's own frames and times
+
+
+def test_conversion_repeats_are_found_at_their_phase_only():
+    from cutrate.analysis.detect.clean import conversion_repeats
+
+    frames, _ = _shots_on_ones_twos_and_threes()
+    plain = from_arrays(to_uint8(frames), fps=24.0)
+    assert not conversion_repeats(plain).any()  # twos and threes are no conversion
+    converted = _repeat_converted(frames)
+    reps = np.flatnonzero(conversion_repeats(from_arrays(to_uint8(converted), fps=30.0)))
+    assert len(reps) > 30 and len(set(reps % 5)) == 1  # one phase of period 5
+    assert all(converted[r] is converted[r - 1] for r in reps)  # each a repeat of the frame before
+    twos = from_arrays(to_uint8(_repeat_converted(frames_of(Shot(51, pan=(0.5, 1.5), hold=2), 200))), fps=30.0)
+    assert not conversion_repeats(twos).any()  # converted twos alone: which phase is the conversion's is unknown
+
+
 def test_a_cut_after_an_abrupt_cut_in_from_black_is_kept():
     # fade to black, then a hard cut in to a shot that gains contrast as it moves
     # (a camera move into light), and 8 frames later a cut: the fade-in walk

@@ -10,7 +10,8 @@ settings without decoding again::
 How it decides, in this order (each step leaves the frames it took to the next):
 
 0. **The features as a viewer sees the video** (:mod:`.clean`): luma inside
-   letterbox bars, and a frame blended from two shots shown as the one it mostly is.
+   letterbox bars, without the repeated frames of a frame-rate conversion, and a
+   frame blended from two shots shown as the one it mostly is.
 1. **Fades and flash cuts** through flat frames (:mod:`.fades`).
 2. **Hard cuts** (:mod:`.cuts`), rejecting **flashes and brief occlusions** that
    return to the shot they came from (:mod:`.flashes`).
@@ -32,7 +33,7 @@ import numpy as np
 from ...settings import DetectSettings
 from ...types import Features, Transition
 from . import cuts, dissolves, fades, pyscenedetect
-from .clean import picture_luma, unblend
+from .clean import conversion_repeats, on_all_frames, picture_luma, unblend, without_frames
 from .common import Found, Thumbs
 from .confidence import IDENTITY, Calibration, default_calibration
 from .model import FEATURES, CutModel, default_model
@@ -70,8 +71,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :func:`.clean.picture_luma`, and a fade-in that is a hard cut in from the flat
 #: run ends at that cut, see :data:`.fades.ABRUPT`; 13: a frame that blends the last
 #: frame of a shot with the first of the next (a frame-rate conversion that blends
-#: frames, a deinterlaced cut) shows the shot it mostly is, see :func:`.clean.unblend`).
-RULES_VERSION = 13
+#: frames, a deinterlaced cut) shows the shot it mostly is, see :func:`.clean.unblend`;
+#: 14: the repeated frames of a frame-rate conversion (every fifth of 24 fps made 30)
+#: are left out, see :func:`.clean.conversion_repeats`).
+RULES_VERSION = 14
 
 
 def detector_id(settings: DetectSettings) -> str:
@@ -111,7 +114,8 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
         return []
     if s.detector in pyscenedetect.PYSCENEDETECT:
         return pyscenedetect.transitions(features, s)
-    features = unblend(picture_luma(features), s)
+    times = features.times
+    features, keep = _as_seen(features, s)
     thumbs, found, flat = _before_cuts(features, s)
     before_cuts = found.taken.copy()  # leaders, tails, fades and flashes
     if s.detector == "cutrate-model":
@@ -136,8 +140,21 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
 
     # the precision written to analysis.json, so a saved result reads back equal
     return [
-        Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(conf(t), 4)) for t in out
+        Transition(t.kind, t.frame, round(t.time, 6), t.start_frame, t.end_frame, round(conf(t), 4))
+        for t in (out if keep is None else map(on_all_frames(keep, times), out))
     ]
+
+
+def _as_seen(features: Features, s: DetectSettings) -> tuple[Features, np.ndarray | None]:
+    """The features as the detectors should see them (:mod:`.clean`), and the frames
+    of the video they keep (None: all of them)."""
+    features = picture_luma(features)
+    repeats = conversion_repeats(features)
+    keep = None
+    if repeats.any():
+        keep = np.flatnonzero(~repeats)
+        features = without_frames(features, repeats)
+    return unblend(features, s), keep
 
 
 def _before_cuts(features: Features, s: DetectSettings) -> tuple[Thumbs, Found, np.ndarray]:
@@ -154,10 +171,13 @@ def cut_examples(features: Features, *, settings: DetectSettings | None = None) 
     (:data:`.model.FEATURES`): what ``benchmarks/train_detector.py`` fits on."""
     s = settings or DetectSettings()
     got: list[tuple[int, np.ndarray]] = []
+    keep = None
     if features.n >= 2:
-        features = unblend(picture_luma(features), s)
+        features, keep = _as_seen(features, s)
         thumbs, found, _ = _before_cuts(features, s)
         cuts.find_model(features, s, thumbs, found, collect=got)
     frames = np.array([g[0] for g in got], np.int64)
+    if keep is not None:
+        frames = keep[frames]
     x = np.array([g[1] for g in got]) if got else np.zeros((0, len(FEATURES)))
     return frames, x

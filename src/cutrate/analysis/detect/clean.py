@@ -14,16 +14,25 @@ what a viewer sees:
   :func:`unblend` finds such frames and shows each as the shot it mostly is, so
   the cut is one frame with all of its change, as in the video before the
   conversion.
+- **Repeated frames of a frame-rate conversion.**  24 fps converted to 30 by
+  repeating frames repeats every fifth frame (25 to 30, every sixth).  Next to a
+  repeat, a change looks like an isolated spike, and animation on twos or threes
+  loses its steady beat (a drawing held 2 frames becomes 2 or 3): the cut tests
+  take drawing changes and motion for cuts.  :func:`conversion_repeats` finds
+  repeats that come at a steady period where the picture moves; detection leaves
+  them out (:func:`without_frames`), which restores the video as it was before the
+  conversion, and gives its transitions at the video's own frames (:func:`on_all_frames`).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 
 import numpy as np
 
 from ...settings import DetectSettings
-from ...types import Features
+from ...types import Features, Transition
 from .common import Thumbs, active_area, structure_correlation
 
 #: A frame is a blend of its neighbours when its thumbnail (luma and chroma) is
@@ -47,6 +56,26 @@ FADED_STD = 2.0
 #: correlates less than SAME_LAYOUT (:func:`.common.structure_correlation`; a fade
 #: within a shot keeps it near 1).
 SAME_LAYOUT = 0.9
+
+
+#: A frame repeats the one before it when its cut score is at most REPEAT_SCORE and
+#: its thumbnail's luma differs from the one before by at most REPEAT_LEVEL levels
+#: on average (0..255; the cut score forgives small motion, a repeat has none); a
+#: frame is in motion when the thumbnail of some frame within MOVING_REACH of it
+#: differs from the one before by at least MOVING_LEVEL (in a still shot every frame
+#: repeats the one before).
+REPEAT_SCORE = 0.03
+REPEAT_LEVEL = 1.5
+MOVING_LEVEL = 3.0
+MOVING_REACH = 2
+#: Conversion repeats come every p-th frame for a p of PERIODS, at one phase
+#: (:func:`conversion_repeats`: PHASE_SHARE, OTHER_SHARE, BLOCK_PERIODS), with at
+#: least MIN_MOVING frames in motion at each phase.
+PERIODS = (5, 6, 4)
+BLOCK_PERIODS = 12
+PHASE_SHARE = 0.9
+OTHER_SHARE = 0.6
+MIN_MOVING = 6
 
 
 def picture_luma(features: Features) -> Features:
@@ -156,3 +185,81 @@ def unblend(features: Features, s: DetectSettings) -> Features:
             if b + 2 < n:
                 score2[b + 2] = max(float(features.score2[b + 2]), across)
     return dataclasses.replace(features, **arrays)
+
+
+def conversion_repeats(features: Features) -> np.ndarray:
+    """Frames that repeat the frame before them at the steady period of a frame-rate
+    conversion, bool [shape=(n,)].
+
+    Over the whole video, at least PHASE_SHARE of the frames in motion at one phase
+    of a period of PERIODS repeat, and at most OTHER_SHARE of those at each other
+    phase (animation on twos and threes repeats too, at phases that depend on the
+    shot; converted, it can repeat at the conversion's phase and another all
+    through a shot, so only the whole video tells which phase is the conversion's).
+    Its repeats at that phase are left out block by block (BLOCK_PERIODS periods,
+    with as much around it on either side) where they hold there too: a video
+    edited after its conversion moves the phase at its cuts."""
+    n = features.n
+    out = np.zeros(n, bool)
+    score = features.score.astype(np.float64)
+    if n < 4 * max(PERIODS):
+        return out
+    y = features.thumb_y.reshape(n, -1)
+    still = np.concatenate([[np.inf], np.abs(np.diff(y.astype(np.int16), axis=0)).mean(axis=1)])
+    repeat = (score <= REPEAT_SCORE) & (still <= REPEAT_LEVEL)
+    pad = np.concatenate([np.zeros(MOVING_REACH), np.where(np.isfinite(still), still, 0.0), np.zeros(MOVING_REACH)])
+    moving = np.max([pad[d : d + n] for d in range(2 * MOVING_REACH + 1)], axis=0) >= MOVING_LEVEL
+    idx = np.arange(n)
+
+    def share(sel: np.ndarray) -> float:
+        m = moving & sel
+        return float(repeat[m].mean()) if m.sum() >= MIN_MOVING else np.nan
+
+    for p in PERIODS:
+        shares = [share(idx % p == k) for k in range(p)]
+        if any(np.isnan(shares)):
+            continue
+        best = int(np.argmax(shares))
+        if shares[best] < PHASE_SHARE or max(v for k, v in enumerate(shares) if k != best) > OTHER_SHARE:
+            continue
+        at = idx % p == best
+        block = BLOCK_PERIODS * p
+        for b0 in range(0, n, block):
+            near = np.zeros(n, bool)
+            near[max(0, b0 - block) : b0 + 2 * block] = True
+            if share(at & near) >= PHASE_SHARE:
+                sel = slice(b0, b0 + block)
+                out[sel] = repeat[sel] & at[sel]
+        return out
+    return out
+
+
+def without_frames(features: Features, drop: np.ndarray) -> Features:
+    """``features`` with the frames in ``drop`` (repeats of the frame before them)
+    left out.  The change into a kept frame is then its change from the last kept
+    frame, the same numbers (the dropped frame showed that frame); only its change
+    two kept frames back, across a dropped one, was never measured, and is taken
+    as the larger of its two steps."""
+    keep = np.flatnonzero(~drop)
+    arrays = {k: getattr(features, k)[keep] for k in Features.ARRAYS}
+    after_drop = np.flatnonzero(drop[keep - 1] & (keep > 0))  # kept frames right after a dropped one
+    score = arrays["score"]
+    s2 = arrays["score2"].copy()
+    prev = np.maximum(after_drop - 1, 0)
+    s2[after_drop] = np.maximum(score[after_drop], score[prev])
+    arrays["score2"] = s2
+    arrays["score"][0] = arrays["score2"][0] = 0.0
+    info = dataclasses.replace(features.info, fps=features.info.frame_rate * keep.size / features.n)
+    return dataclasses.replace(features, info=info, **arrays)
+
+
+def on_all_frames(keep: np.ndarray, times: np.ndarray) -> Callable[[Transition], Transition]:
+    """Maps a transition found on the kept frames ``keep`` (indices into the video)
+    back to the video's own frames and timestamps ``times``."""
+
+    def back(t: Transition) -> Transition:
+        frame = int(keep[t.frame])
+        return dataclasses.replace(t, frame=frame, time=float(times[frame]),
+                                   start_frame=int(keep[t.start_frame]), end_frame=int(keep[t.end_frame]))
+
+    return back
