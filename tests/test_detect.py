@@ -252,17 +252,20 @@ def _shots_on_ones_twos_and_threes(speed=1.5, disc=1.0):
     return frames, cuts
 
 
-@pytest.mark.parametrize(("speed", "disc"), [(1.0, 3.0), (3.0, 1.0), (3.0, 3.0)])
-def test_animation_converted_to_30_fps_by_repeating_frames_keeps_its_beat(speed, disc):
+@pytest.mark.parametrize(("speed", "disc", "fps"), [(1.0, 3.0, 30.0), (3.0, 1.0, 30.0), (3.0, 3.0, 30.0),
+                                                   (1.5, 1.0, 60.0)])
+def test_animation_converted_by_repeating_frames_keeps_its_beat(speed, disc, fps):
     # drawings held 2 or 3 frames at 24 fps are held 2-3 or 3-4 at 30: next to a
     # conversion's repeat a drawing change looked like an isolated spike (rules 13
     # took one or two of them for cuts here); the repeats are left out and the
-    # video detected as it was, at its own frames
+    # video detected as it was, at its own frames (at 60 fps too, where every frame
+    # is shown two or three times: benchmarks/converted.py --to-fps 60)
     frames, cuts = _shots_on_ones_twos_and_threes(speed, disc)
-    found = run(_repeat_converted(frames), fps=30.0)
+    found = run(_repeat_converted(frames, fps=fps), fps=fps)
     assert [t.kind for t in found] == ["cut"] * len(cuts)
-    assert all(abs(t.frame - c * 30 / 24) <= 1.25 for t, c in zip(found, cuts))
-    assert all(abs(t.time - t.frame / 30.0) < 1e-6 for t in found)  # the video's own frames and times
+    k = fps / 24
+    assert all(abs(t.frame - c * k) <= k for t, c in zip(found, cuts))
+    assert all(abs(t.time - t.frame / fps) < 1e-6 for t in found)  # the video's own frames and times
 
 
 def test_conversion_repeats_are_found_at_their_phase_only():
@@ -275,8 +278,23 @@ def test_conversion_repeats_are_found_at_their_phase_only():
     reps = np.flatnonzero(conversion_repeats(from_arrays(to_uint8(converted), fps=30.0)))
     assert len(reps) > 30 and len(set(reps % 5)) == 1  # one phase of period 5
     assert all(converted[r] is converted[r - 1] for r in reps)  # each a repeat of the frame before
-    twos = from_arrays(to_uint8(_repeat_converted(frames_of(Shot(51, pan=(0.5, 1.5), hold=2), 200))), fps=30.0)
-    assert not conversion_repeats(twos).any()  # converted twos alone: which phase is the conversion's is unknown
+    # one shot on twos, converted: its drawings come at 12 a second, three of every
+    # five frames repeat (whether conversion or twos, each drawing is kept once)
+    twos_frames = _repeat_converted(frames_of(Shot(51, pan=(0.5, 1.5), hold=2), 200))
+    reps = conversion_repeats(from_arrays(to_uint8(twos_frames), fps=30.0))
+    assert len(set(np.flatnonzero(reps) % 5)) == 3
+    kept = [f for f, r in zip(twos_frames, reps) if not r]
+    assert all(a is not b for a, b in zip(kept, kept[1:]))
+    at_60 = from_arrays(to_uint8(_repeat_converted(frames, fps=60.0)), fps=60.0)
+    assert len(set(np.flatnonzero(conversion_repeats(at_60)) % 5)) == 3  # three of every five frames
+
+
+def test_phases_that_repeat_at_a_shorter_period_are_animation():
+    from cutrate.analysis.detect.clean import _shorter_period
+
+    assert _shorter_period({1, 3}, 4) and _shorter_period({1, 2, 4, 5}, 6)  # on twos, on threes
+    assert not _shorter_period({3}, 5) and not _shorter_period({1, 3, 4}, 5)
+    assert not _shorter_period({0, 1, 3, 5, 7, 8, 10}, 12)  # 25 to 60 fps
 
 
 def test_a_cut_after_an_abrupt_cut_in_from_black_is_kept():

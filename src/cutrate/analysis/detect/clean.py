@@ -15,7 +15,8 @@ what a viewer sees:
   the cut is one frame with all of its change, as in the video before the
   conversion.
 - **Repeated frames of a frame-rate conversion.**  24 fps converted to 30 by
-  repeating frames repeats every fifth frame (25 to 30, every sixth).  Next to a
+  repeating frames repeats every fifth frame (25 to 30, every sixth; 24 to 60,
+  three frames of every five).  Next to a
   repeat, a change looks like an isolated spike, and animation on twos or threes
   loses its steady beat (a drawing held 2 frames becomes 2 or 3): the cut tests
   take drawing changes and motion for cuts.  :func:`conversion_repeats` finds
@@ -68,10 +69,10 @@ REPEAT_SCORE = 0.03
 REPEAT_LEVEL = 1.5
 MOVING_LEVEL = 3.0
 MOVING_REACH = 2
-#: Conversion repeats come every p-th frame for a p of PERIODS, at one phase
+#: Conversion repeats come at some phases of a period of PERIODS frames
 #: (:func:`conversion_repeats`: PHASE_SHARE, OTHER_SHARE, BLOCK_PERIODS), with at
 #: least MIN_MOVING frames in motion at each phase.
-PERIODS = (5, 6, 4)
+PERIODS = (5, 6, 4, 12)
 BLOCK_PERIODS = 12
 PHASE_SHARE = 0.9
 OTHER_SHARE = 0.6
@@ -191,14 +192,17 @@ def conversion_repeats(features: Features) -> np.ndarray:
     """Frames that repeat the frame before them at the steady period of a frame-rate
     conversion, bool [shape=(n,)].
 
-    Over the whole video, at least PHASE_SHARE of the frames in motion at one phase
-    of a period of PERIODS repeat, and at most OTHER_SHARE of those at each other
-    phase (animation on twos and threes repeats too, at phases that depend on the
-    shot; converted, it can repeat at the conversion's phase and another all
-    through a shot, so only the whole video tells which phase is the conversion's).
-    Its repeats at that phase are left out block by block (BLOCK_PERIODS periods,
-    with as much around it on either side) where they hold there too: a video
-    edited after its conversion moves the phase at its cuts."""
+    Over the whole video, at least PHASE_SHARE of the frames in motion at some
+    phases of a period of PERIODS repeat (one phase of 5 for 24 to 30 fps, three of
+    5 for 24 to 60, seven of 12 for 25 to 60), and at most OTHER_SHARE of those at
+    each other phase.  Animation on twos and threes repeats too, at phases that
+    depend on the shot; converted, it can repeat at the conversion's phase and
+    another all through a shot, so only the whole video tells which phases are the
+    conversion's; and phases that repeat at a shorter period (every second one) are
+    animation on twos, not a conversion.  Of the periods that qualify, the one whose
+    phases explain the most frames wins.  Its repeats are left out block by block
+    (BLOCK_PERIODS periods, with as much around it on either side) where they hold
+    there too: a video edited after its conversion moves the phase at its cuts."""
     n = features.n
     out = np.zeros(n, bool)
     score = features.score.astype(np.float64)
@@ -215,23 +219,36 @@ def conversion_repeats(features: Features) -> np.ndarray:
         m = moving & sel
         return float(repeat[m].mean()) if m.sum() >= MIN_MOVING else np.nan
 
+    # the period and phases that explain the most repeats
+    best: tuple[float, int, np.ndarray] | None = None
     for p in PERIODS:
-        shares = [share(idx % p == k) for k in range(p)]
-        if any(np.isnan(shares)):
+        shares = np.array([share(idx % p == k) for k in range(p)])
+        if np.isnan(shares).any():
             continue
-        best = int(np.argmax(shares))
-        if shares[best] < PHASE_SHARE or max(v for k, v in enumerate(shares) if k != best) > OTHER_SHARE:
+        phases = np.flatnonzero(shares >= PHASE_SHARE)
+        rest = np.delete(shares, phases)
+        if not 1 <= phases.size < p or rest.max() > OTHER_SHARE or _shorter_period(set(phases.tolist()), p):
             continue
-        at = idx % p == best
-        block = BLOCK_PERIODS * p
-        for b0 in range(0, n, block):
-            near = np.zeros(n, bool)
-            near[max(0, b0 - block) : b0 + 2 * block] = True
-            if share(at & near) >= PHASE_SHARE:
-                sel = slice(b0, b0 + block)
-                out[sel] = repeat[sel] & at[sel]
+        if best is None or phases.size / p > best[0]:
+            best = (phases.size / p, p, phases)
+    if best is None:
         return out
+    _, p, phases = best
+    at = np.isin(idx % p, phases)
+    block = BLOCK_PERIODS * p
+    for b0 in range(0, n, block):
+        near = np.zeros(n, bool)
+        near[max(0, b0 - block) : b0 + 2 * block] = True
+        if share(at & near) >= PHASE_SHARE:
+            sel = slice(b0, b0 + block)
+            out[sel] = repeat[sel] & at[sel]
     return out
+
+
+def _shorter_period(phases: set[int], p: int) -> bool:
+    """Whether a set of phases of period ``p`` repeats at a shorter period: animation
+    on twos (every second phase) or threes, not a conversion."""
+    return any(p % d == 0 and {(k + d) % p for k in phases} == phases for d in range(1, p))
 
 
 def without_frames(features: Features, drop: np.ndarray) -> Features:
