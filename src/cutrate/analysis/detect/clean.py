@@ -16,7 +16,7 @@ what a viewer sees:
   conversion.
 - **Repeated frames of a frame-rate conversion.**  24 fps converted to 30 by
   repeating frames repeats every fifth frame (25 to 30, every sixth; 24 to 60,
-  three frames of every five).  Next to a
+  three frames of every five; 30 to 60, every second).  Next to a
   repeat, a change looks like an isolated spike, and animation on twos or threes
   loses its steady beat (a drawing held 2 frames becomes 2 or 3): the cut tests
   take drawing changes and motion for cuts.  :func:`conversion_repeats` finds
@@ -72,7 +72,7 @@ MOVING_REACH = 2
 #: Conversion repeats come at some phases of a period of PERIODS frames
 #: (:func:`conversion_repeats`: PHASE_SHARE, OTHER_SHARE, BLOCK_PERIODS), with at
 #: least MIN_MOVING frames in motion at each phase.
-PERIODS = (5, 6, 4, 12)
+PERIODS = (5, 6, 4, 12, 2)
 BLOCK_PERIODS = 12
 PHASE_SHARE = 0.9
 OTHER_SHARE = 0.6
@@ -194,12 +194,13 @@ def conversion_repeats(features: Features) -> np.ndarray:
 
     Over the whole video, at least PHASE_SHARE of the frames in motion at some
     phases of a period of PERIODS repeat (one phase of 5 for 24 to 30 fps, three of
-    5 for 24 to 60, seven of 12 for 25 to 60), and at most OTHER_SHARE of those at
-    each other phase.  Animation on twos and threes repeats too, at phases that
-    depend on the shot; converted, it can repeat at the conversion's phase and
-    another all through a shot, so only the whole video tells which phases are the
-    conversion's; and phases that repeat at a shorter period (every second one) are
-    animation on twos, not a conversion.  Of the periods that qualify, the one whose
+    5 for 24 to 60, seven of 12 for 25 to 60, one of 2 for 30 to 60), and at most
+    OTHER_SHARE of those at each other phase.  Animation on twos and threes repeats
+    too, at phases that depend on the shot (a drawing held three frames, a cut, move
+    them); converted, it can repeat at the conversion's phase and another all
+    through a shot, so only the whole video tells which phases are the
+    conversion's; and phases of a longer period that repeat at a shorter one (every
+    second of 4) are animation on twos, not a conversion.  Of the periods that qualify, the one whose
     phases explain the most frames wins.  Its repeats are left out block by block
     (BLOCK_PERIODS periods, with as much around it on either side) where they hold
     there too: a video edited after its conversion moves the phase at its cuts."""
