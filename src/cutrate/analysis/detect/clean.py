@@ -16,7 +16,8 @@ what a viewer sees:
   conversion.
 - **Repeated frames of a frame-rate conversion.**  24 fps converted to 30 by
   repeating frames repeats every fifth frame (25 to 30, every sixth; 24 to 60,
-  three frames of every five; 30 to 60, every second).  Next to a
+  three frames of every five).  Doubling (30 to 60) is not told from animation on
+  twos held in step all through a video, so it is left alone.  Next to a
   repeat, a change looks like an isolated spike, and animation on twos or threes
   loses its steady beat (a drawing held 2 frames becomes 2 or 3): the cut tests
   take drawing changes and motion for cuts.  :func:`conversion_repeats` finds
@@ -57,6 +58,11 @@ FADED_STD = 2.0
 #: correlates less than SAME_LAYOUT (:func:`.common.structure_correlation`; a fade
 #: within a shot keeps it near 1).
 SAME_LAYOUT = 0.9
+#: Not at MAX_BLEND_FPS frames a second or more: a conversion that blends frames up
+#: to 50 or 60 mixes two or three frames into every step, a cut is spread over
+#: more than one, and single mixes in motion pass the tests above (converted to 60,
+#: the real clips gained 84 cuts and 62 false ones; ``benchmarks/converted.py``).
+MAX_BLEND_FPS = 48.0
 
 
 #: A frame repeats the one before it when its cut score is at most REPEAT_SCORE and
@@ -72,7 +78,7 @@ MOVING_REACH = 2
 #: Conversion repeats come at some phases of a period of PERIODS frames
 #: (:func:`conversion_repeats`: PHASE_SHARE, OTHER_SHARE, BLOCK_PERIODS), with at
 #: least MIN_MOVING frames in motion at each phase.
-PERIODS = (5, 6, 4, 12, 2)
+PERIODS = (5, 6, 4, 12)
 BLOCK_PERIODS = 12
 PHASE_SHARE = 0.9
 OTHER_SHARE = 0.6
@@ -129,7 +135,7 @@ def blended_frames(features: Features, s: DetectSettings) -> list[tuple[int, flo
     it (:func:`blend_weight`), in order; none next to another."""
     score, across = features.score.astype(np.float64), features.score2.astype(np.float64)
     n = features.n
-    if n < 4:
+    if n < 4 or features.info.frame_rate >= MAX_BLEND_FPS:
         return []
     b = np.arange(1, n - 2)
     x = across[b + 1]  # frame b + 1 against frame b - 1
@@ -174,7 +180,7 @@ def unblend(features: Features, s: DetectSettings) -> Features:
             arrays[k][b] = getattr(features, k)[like]
         score[cut], score[rep] = across, 0.0
         cc[cut], cc[rep] = max(colours, float(features.color_change[b]), float(features.color_change[b + 1])), 0.0
-        hist[cut], hist[rep] = float(features.hist_diff[b] + features.hist_diff[b + 1]), 0.0
+        hist[cut], hist[rep] = min(1.0, float(features.hist_diff[b] + features.hist_diff[b + 1])), 0.0
         # two frames apart: frame b now repeats one neighbour, so pairs across it
         # are the change across the blend, pairs beside it a single step
         if w >= 0.5:  # b shows b + 1: (b, b - 2) crosses the cut, (b + 2, b) is one step
@@ -185,6 +191,7 @@ def unblend(features: Features, s: DetectSettings) -> Features:
             score2[b] = float(features.score[b - 1])
             if b + 2 < n:
                 score2[b + 2] = max(float(features.score2[b + 2]), across)
+    score2[:2] = 0.0  # frames 0 and 1 have no frame two before them
     return dataclasses.replace(features, **arrays)
 
 
@@ -194,7 +201,7 @@ def conversion_repeats(features: Features) -> np.ndarray:
 
     Over the whole video, at least PHASE_SHARE of the frames in motion at some
     phases of a period of PERIODS repeat (one phase of 5 for 24 to 30 fps, three of
-    5 for 24 to 60, seven of 12 for 25 to 60, one of 2 for 30 to 60), and at most
+    5 for 24 to 60, seven of 12 for 25 to 60), and at most
     OTHER_SHARE of those at each other phase.  Animation on twos and threes repeats
     too, at phases that depend on the shot (a drawing held three frames, a cut, move
     them); converted, it can repeat at the conversion's phase and another all
@@ -266,9 +273,11 @@ def without_frames(features: Features, drop: np.ndarray) -> Features:
     prev = np.maximum(after_drop - 1, 0)
     s2[after_drop] = np.maximum(score[after_drop], score[prev])
     arrays["score2"] = s2
-    arrays["score"][0] = arrays["score2"][0] = 0.0
+    arrays["score"][0] = 0.0
+    arrays["score2"][:2] = 0.0
     info = dataclasses.replace(features.info, fps=features.info.frame_rate * keep.size / features.n)
-    return dataclasses.replace(features, info=info, **arrays)
+    # the stills and PySceneDetect's scores are per frame of the video: not for this view
+    return dataclasses.replace(features, info=info, stills=None, content_val=None, **arrays)
 
 
 def on_all_frames(keep: np.ndarray, times: np.ndarray) -> Callable[[Transition], Transition]:
@@ -277,7 +286,11 @@ def on_all_frames(keep: np.ndarray, times: np.ndarray) -> Callable[[Transition],
 
     def back(t: Transition) -> Transition:
         frame = int(keep[t.frame])
+        # a span starts after the last copy of the frame before it moved (a repeat
+        # adds nothing to a fade-out); its frame and end are where the new picture
+        # is first shown
+        start = int(keep[t.start_frame + 1]) - 1 if t.start_frame < t.frame else frame
         return dataclasses.replace(t, frame=frame, time=float(times[frame]),
-                                   start_frame=int(keep[t.start_frame]), end_frame=int(keep[t.end_frame]))
+                                   start_frame=start, end_frame=int(keep[t.end_frame]))
 
     return back
