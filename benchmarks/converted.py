@@ -29,6 +29,7 @@ import numpy as np
 import cutrate
 from cutrate.analysis.features import from_arrays
 from cutrate.eval import evaluate, load_truth
+from cutrate.io.inputs import VIDEO_EXTENSIONS
 from cutrate.io.video.reader import VideoReader
 
 MODES = ("blend", "repeat", "none")
@@ -84,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp/cutrate-converted-cache"))
     args = ap.parse_args(argv)
     clips = sorted(p for d in args.folders for p in d.iterdir()
-                   if p.suffix in (".mp4", ".webm", ".mkv", ".mpg") and Path(f"{p}.transitions.tsv").exists())
+                   if p.suffix.lower() in VIDEO_EXTENSIONS and Path(f"{p}.transitions.tsv").exists())
     if not clips:
         print("no annotated clips found", file=sys.stderr)
         return 1

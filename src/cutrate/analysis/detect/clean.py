@@ -1,6 +1,6 @@
 """The features as the detectors should see them.
 
-Two things in a video change what the per-frame features say without changing
+Three things in a video change what the per-frame features say without changing
 what a viewer sees:
 
 - **Letterbox and pillarbox bars.**  The decoder measures luma over the whole
@@ -201,14 +201,14 @@ def conversion_repeats(features: Features) -> np.ndarray:
 
     Over the whole video, at least PHASE_SHARE of the frames in motion at some
     phases of a period of PERIODS repeat (one phase of 5 for 24 to 30 fps, three of
-    5 for 24 to 60, seven of 12 for 25 to 60), and at most
-    OTHER_SHARE of those at each other phase.  Animation on twos and threes repeats
-    too, at phases that depend on the shot (a drawing held three frames, a cut, move
-    them); converted, it can repeat at the conversion's phase and another all
-    through a shot, so only the whole video tells which phases are the
-    conversion's; and phases of a longer period that repeat at a shorter one (every
-    second of 4) are animation on twos, not a conversion.  Of the periods that qualify, the one whose
-    phases explain the most frames wins.  Its repeats are left out block by block
+    5 for 24 to 60, seven of 12 for 25 to 60), and at most OTHER_SHARE of those at
+    each other phase.  Animation on twos and threes repeats too, at phases that
+    depend on the shot (a drawing held three frames, a cut, move them); converted,
+    it can repeat at the conversion's phase and another all through a shot, so only
+    the whole video tells which phases are the conversion's; and phases of a longer
+    period that repeat at a shorter one (every second of 4) are animation on twos,
+    not a conversion.  Of the periods that qualify, the one whose phases explain the
+    most frames wins.  Its repeats are left out block by block
     (BLOCK_PERIODS periods, with as much around it on either side) where they hold
     there too: a video edited after its conversion moves the phase at its cuts."""
     n = features.n
@@ -217,15 +217,17 @@ def conversion_repeats(features: Features) -> np.ndarray:
     if n < 4 * max(PERIODS):
         return out
     y = features.thumb_y.reshape(n, -1)
-    still = np.concatenate([[np.inf], np.abs(np.diff(y.astype(np.int16), axis=0)).mean(axis=1)])
+    still = np.concatenate([[0.0], np.abs(np.diff(y.astype(np.int16), axis=0)).mean(axis=1)])
     repeat = (score <= REPEAT_SCORE) & (still <= REPEAT_LEVEL)
-    pad = np.concatenate([np.zeros(MOVING_REACH), np.where(np.isfinite(still), still, 0.0), np.zeros(MOVING_REACH)])
+    repeat[0] = False  # the first frame repeats nothing
+    pad = np.concatenate([np.zeros(MOVING_REACH), still, np.zeros(MOVING_REACH)])
     moving = np.max([pad[d : d + n] for d in range(2 * MOVING_REACH + 1)], axis=0) >= MOVING_LEVEL
     idx = np.arange(n)
 
-    def share(sel: np.ndarray) -> float:
-        m = moving & sel
-        return float(repeat[m].mean()) if m.sum() >= MIN_MOVING else np.nan
+    def share(sel: np.ndarray, lo: int = 0, hi: int = n) -> float:
+        """Of the frames ``lo..hi-1`` in motion and in ``sel``, the share that repeat."""
+        m = moving[lo:hi] & sel[lo:hi]
+        return float(repeat[lo:hi][m].mean()) if m.sum() >= MIN_MOVING else np.nan
 
     # the period and phases that explain the most repeats
     best: tuple[float, int, np.ndarray] | None = None
@@ -245,9 +247,7 @@ def conversion_repeats(features: Features) -> np.ndarray:
     at = np.isin(idx % p, phases)
     block = BLOCK_PERIODS * p
     for b0 in range(0, n, block):
-        near = np.zeros(n, bool)
-        near[max(0, b0 - block) : b0 + 2 * block] = True
-        if share(at & near) >= PHASE_SHARE:
+        if share(at, max(0, b0 - block), b0 + 2 * block) >= PHASE_SHARE:
             sel = slice(b0, b0 + block)
             out[sel] = repeat[sel] & at[sel]
     return out
@@ -266,14 +266,11 @@ def without_frames(features: Features, drop: np.ndarray) -> Features:
     two kept frames back, across a dropped one, was never measured, and is taken
     as the larger of its two steps."""
     keep = np.flatnonzero(~drop)
-    arrays = {k: getattr(features, k)[keep] for k in Features.ARRAYS}
+    arrays = {k: getattr(features, k)[keep] for k in Features.ARRAYS}  # copies: free to change
     after_drop = np.flatnonzero(drop[keep - 1] & (keep > 0))  # kept frames right after a dropped one
     score = arrays["score"]
-    s2 = arrays["score2"].copy()
-    prev = np.maximum(after_drop - 1, 0)
-    s2[after_drop] = np.maximum(score[after_drop], score[prev])
-    arrays["score2"] = s2
-    arrays["score"][0] = 0.0
+    arrays["score2"][after_drop] = np.maximum(score[after_drop], score[np.maximum(after_drop - 1, 0)])
+    score[0] = 0.0
     arrays["score2"][:2] = 0.0
     info = dataclasses.replace(features.info, fps=features.info.frame_rate * keep.size / features.n)
     # the stills and PySceneDetect's scores are per frame of the video: not for this view
