@@ -10,6 +10,7 @@ them against the clip's annotation, moved to the new frame rate::
 
     python benchmarks/converted.py --mode blend /tmp/cutrate-splices ../shared/clips
     python benchmarks/converted.py --mode repeat --to-fps 30 /tmp/cutrate-splices
+    python benchmarks/converted.py --mode repeat --via-fps 30 --to-fps 60 /tmp/cutrate-splices
 
 ``--mode none`` scores the same decoded frames unconverted (it equals
 ``benchmarks/accuracy.py``'s cutrate row on those clips).  Decoded frames are
@@ -81,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("folders", nargs="+", type=Path, help="folders of clips with .transitions.tsv annotations")
     ap.add_argument("--mode", choices=MODES, default="blend")
     ap.add_argument("--to-fps", type=float, default=30.0, help="frame rate to convert to (default: 30)")
+    ap.add_argument("--via-fps", type=float, default=None,
+                    help="convert to this frame rate first, then to --to-fps (24 made 30, then 60)")
     ap.add_argument("--tolerance", type=int, default=2, help="frames (default: 2)")
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp/cutrate-converted-cache"))
     args = ap.parse_args(argv)
@@ -91,13 +94,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     hits = misses = false = 0
     print(f"cutrate {cutrate.__version__}, {cutrate.detect.detector_id(cutrate.DetectSettings())}; "
-          f"mode {args.mode}, to {args.to_fps:g} fps, tolerance {args.tolerance} frames")
+          f"mode {args.mode}, to {args.to_fps:g} fps"
+          f"{f' via {args.via_fps:g}' if args.via_fps else ''}, tolerance {args.tolerance} frames")
     print("\n| clip | fps | hits | misses | false alarms | missed (converted frames) | false (converted frames) |")
     print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
     for path in clips:
         y, uv, fps = decoded(path, args.cache_dir)
         to_fps = fps if args.mode == "none" else args.to_fps
-        cy, cuv = convert(y, uv, fps, to_fps, args.mode)
+        cy, cuv, at = y, uv, fps
+        if args.via_fps and args.mode != "none" and fps < args.via_fps < to_fps:
+            cy, cuv = convert(cy, cuv, at, args.via_fps, args.mode)
+            at = args.via_fps
+        cy, cuv = convert(cy, cuv, at, to_fps, args.mode)
         found = cutrate.detect_transitions(from_arrays(cy, cuv, fps=to_fps, path=str(path)))
         k = to_fps / fps
         truth = [dataclasses.replace(r, start_frame=int(round(r.start_frame * k)), end_frame=int(round(r.end_frame * k)))

@@ -252,18 +252,24 @@ def _shots_on_ones_twos_and_threes(speed=1.5, disc=1.0):
     return frames, cuts
 
 
-@pytest.mark.parametrize(("speed", "disc", "fps"), [(1.0, 3.0, 30.0), (3.0, 1.0, 30.0), (3.0, 3.0, 30.0),
-                                                   (1.5, 1.0, 60.0)])
-def test_animation_converted_by_repeating_frames_keeps_its_beat(speed, disc, fps):
+@pytest.mark.parametrize(("speed", "disc", "rates"), [(1.0, 3.0, (24, 30)), (3.0, 1.0, (24, 30)), (3.0, 3.0, (24, 30)),
+                                                     (1.5, 1.0, (24, 60)), (1.0, 3.0, (24, 30, 60)), (3.0, 1.0, (24, 30, 60)),
+                                                     (1.0, 3.0, (30, 60)), (3.0, 3.0, (30, 60))])
+def test_animation_converted_by_repeating_frames_keeps_its_beat(speed, disc, rates):
     # drawings held 2 or 3 frames at 24 fps are held 2-3 or 3-4 at 30: next to a
     # conversion's repeat a drawing change looked like an isolated spike (rules 13
     # took one or two of them for cuts here); the repeats are left out and the
     # video detected as it was, at its own frames (at 60 fps too, where every frame
-    # is shown two or three times: benchmarks/converted.py --to-fps 60)
+    # is shown two or three times, made 60 from 24 or 30 or from 24 through 30:
+    # benchmarks/converted.py --to-fps 60 [--via-fps 30]; rules 14 found 2 to 13
+    # false cuts in each of the last four)
     frames, cuts = _shots_on_ones_twos_and_threes(speed, disc)
-    found = run(_repeat_converted(frames, fps=fps), fps=fps)
+    for src, fps in zip(rates, rates[1:]):
+        frames = _repeat_converted(frames, src_fps=src, fps=fps)
+    fps = float(rates[-1])
+    found = run(frames, fps=fps)
     assert [t.kind for t in found] == ["cut"] * len(cuts)
-    k = fps / 24
+    k = fps / rates[0]
     assert all(abs(t.frame - c * k) <= k for t, c in zip(found, cuts))
     assert all(abs(t.time - t.frame / fps) < 1e-6 for t in found)  # the video's own frames and times
 
@@ -287,6 +293,14 @@ def test_conversion_repeats_are_found_at_their_phase_only():
     assert all(a is not b for a, b in zip(kept, kept[1:]))
     at_60 = from_arrays(to_uint8(_repeat_converted(frames, fps=60.0)), fps=60.0)
     assert len(set(np.flatnonzero(conversion_repeats(at_60)) % 5)) == 3  # three of every five frames
+    # made 30 then 60: every second frame and one more of every ten; doubled: every second
+    via_30 = from_arrays(to_uint8(_repeat_converted(converted, src_fps=30.0, fps=60.0)), fps=60.0)
+    assert len(set(np.flatnonzero(conversion_repeats(via_30)) % 10)) == 6
+    doubled = from_arrays(to_uint8(_repeat_converted(frames, src_fps=30.0, fps=60.0)), fps=60.0)
+    assert len(set(np.flatnonzero(conversion_repeats(doubled)) % 2)) == 1
+    # but below 48 fps, every second frame repeated all through is animation on twos
+    on_twos = from_arrays(to_uint8(_repeat_converted(frames, src_fps=12.0, fps=24.0)), fps=24.0)
+    assert not conversion_repeats(on_twos).any()
 
 
 def test_phases_that_repeat_at_a_shorter_period_are_animation():

@@ -73,8 +73,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: frame of a shot with the first of the next (a frame-rate conversion that blends
 #: frames, a deinterlaced cut) shows the shot it mostly is, see :func:`.clean.unblend`;
 #: 14: the repeated frames of a frame-rate conversion (every fifth of 24 fps made 30)
-#: are left out, see :func:`.clean.conversion_repeats`).
-RULES_VERSION = 14
+#: are left out, see :func:`.clean.conversion_repeats`; 15: at 48 fps or more, so are
+#: those of a doubling (30 made 60) and of 24 made 30, then 60, see
+#: :data:`.clean.DOUBLED_PERIODS`).
+RULES_VERSION = 15
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -77,8 +77,13 @@ MOVING_LEVEL = 3.0
 MOVING_REACH = 2
 #: Conversion repeats come at some phases of a period of PERIODS frames
 #: (:func:`conversion_repeats`: PHASE_SHARE, OTHER_SHARE, BLOCK_PERIODS), with at
-#: least MIN_MOVING frames in motion at each phase.
+#: least MIN_MOVING frames in motion at each phase.  At DOUBLED_FPS frames a second
+#: or more, DOUBLED_PERIODS too: every second frame (30 to 60 fps), and six of 10
+#: (24 made 30, then 60).  Below it, a frame repeated every second frame all through
+#: a video is animation on twos held in step, no conversion.
 PERIODS = (5, 6, 4, 12)
+DOUBLED_PERIODS = (2, 10)
+DOUBLED_FPS = 47.0
 BLOCK_PERIODS = 12
 PHASE_SHARE = 0.9
 OTHER_SHARE = 0.6
@@ -201,8 +206,8 @@ def conversion_repeats(features: Features) -> np.ndarray:
 
     Over the whole video, at least PHASE_SHARE of the frames in motion at some
     phases of a period of PERIODS repeat (one phase of 5 for 24 to 30 fps, three of
-    5 for 24 to 60, seven of 12 for 25 to 60), and at most OTHER_SHARE of those at
-    each other phase.  Animation on twos and threes repeats too, at phases that
+    5 for 24 to 60, seven of 12 for 25 to 60, at DOUBLED_FPS or more one of 2 or six
+    of 10 too), and at most OTHER_SHARE of those at each other phase.  Animation on twos and threes repeats too, at phases that
     depend on the shot (a drawing held three frames, a cut, move them); converted,
     it can repeat at the conversion's phase and another all through a shot, so only
     the whole video tells which phases are the conversion's; and phases of a longer
@@ -214,7 +219,8 @@ def conversion_repeats(features: Features) -> np.ndarray:
     n = features.n
     out = np.zeros(n, bool)
     score = features.score.astype(np.float64)
-    if n < 4 * max(PERIODS):
+    periods = PERIODS + (DOUBLED_PERIODS if features.info.frame_rate >= DOUBLED_FPS else ())
+    if n < 4 * max(periods):
         return out
     y = features.thumb_y.reshape(n, -1)
     still = np.concatenate([[0.0], np.abs(np.diff(y.astype(np.int16), axis=0)).mean(axis=1)])
@@ -231,7 +237,7 @@ def conversion_repeats(features: Features) -> np.ndarray:
 
     # the period and phases that explain the most repeats
     best: tuple[float, int, np.ndarray] | None = None
-    for p in PERIODS:
+    for p in periods:
         shares = np.array([share(idx % p == k) for k in range(p)])
         if np.isnan(shares).any():
             continue
