@@ -75,3 +75,18 @@ def test_a_dissolve_into_animation_on_threes_is_one_transition(tmp_path, frames,
              ShotSpec(40, scene=scene + 1, motion="fast", hold=3, enter=Dissolve(frames=frames))]
     analysis = cutrate.analyze(_render(tmp_path / "mix.mp4", shots, scene), use_cache=False)
     assert [t.kind for t in analysis.transitions] == ["dissolve"]
+
+
+@pytest.mark.parametrize(("first", "second", "seed", "crf"), [
+    (ShotSpec(16, scene=821004, look=821003, motion="drift", hold=3), ShotSpec(16, scene=821003, motion="static", hold=2), 8020, 19),
+    (ShotSpec(12, scene=909002, motion="drift"), ShotSpec(12, scene=909003, look=909002, motion="fast"), 9008, 19),
+    (ShotSpec(99, scene=1217005, motion="drift"), ShotSpec(30, scene=1217006, look=1217005, motion="pan"), 12016, 26),
+])
+def test_new_shapes_in_front_of_the_same_still_background_are_a_cut(tmp_path, first, second, seed, crf):
+    # half the picture or more does not change and the colours of the whole picture
+    # are found nearby, as when things move in front of a still background; but the
+    # part that changed brought new colours: other shapes, a cut (synthetic seeds 8,
+    # 9 and 12 missed these cuts before rules 16)
+    path = tmp_path / "same.mp4"
+    render_clip(path, [first, second], seed=seed, fps=24, size=(640, 360), crf=crf)
+    assert [t.frame for t in cutrate.analyze(path, use_cache=False).transitions] == [first.frames]

@@ -77,8 +77,9 @@ class DetectSettings:
         histogram (0..3).
     moved_color, moved_static : float
         A candidate cut whose colours are all found nearby in the previous frame
-        (``features.color_change`` below ``moved_color``) while at least
-        ``moved_static`` of the picture did not change at all, or whose change keeps
+        (``features.color_change`` below ``moved_color`` of the part of the picture
+        that changed) while at least ``moved_static`` of the picture did not change
+        at all, or whose change keeps (with ``color_change`` below ``moved_color``)
         the steady beat of animation on twos, threes or fours, is things moving in
         front of a still background or a new drawing, not a cut (unless it replaced
         the picture: some new colours and every edge moved, see

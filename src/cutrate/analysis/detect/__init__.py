@@ -75,8 +75,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: 14: the repeated frames of a frame-rate conversion (every fifth of 24 fps made 30)
 #: are left out, see :func:`.clean.conversion_repeats`; 15: at 48 fps or more, so are
 #: those of a doubling (30 made 60) and of 24 made 30, then 60, see
-#: :data:`.clean.DOUBLED_PERIODS`).
-RULES_VERSION = 15
+#: :data:`.clean.DOUBLED_PERIODS`; 16: things moved over a still background bring
+#: no new colours to the part of the picture that changed, see ``moved_color``).
+RULES_VERSION = 16
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -9,7 +9,8 @@ A clean spike (:func:`spikes`: one frame far above every frame within three of i
 needs less: a cut between two framings of one scene can change little.
 It must also show *evidence* of a boundary (see :func:`evidence`), must not be an
 in-shot flash or occlusion (:mod:`.flashes`), and must not be things moving over a
-still background (unless it replaced the picture: :func:`replaced_picture`).  There
+still background (unless it replaced the picture, :func:`replaced_picture`, or
+brought new colours to the part of it that changed).  There
 is no minimum shot length, so shots of two frames are found.
 
 :func:`find_model` is the experimental alternative (detector ``cutrate-model``):
@@ -283,7 +284,10 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         if features.color_change[t] < s.moved_color:
             if on_a_beat(features.score, t):
                 return None  # the same colours nearby and a steady beat: a new drawing
-            if static_share(thumbs, t) >= s.moved_static and not replaced(t):
+            still = static_share(thumbs, t)
+            # the colours that changed are judged on the part that changed: new
+            # shapes in front of a still background bring new colours to it
+            if still >= s.moved_static and features.color_change[t] < s.moved_color * (1.0 - still) and not replaced(t):
                 return None  # the same colours nearby and much of the picture unchanged: things moved
         return min(margins)
 
