@@ -90,3 +90,18 @@ def test_new_shapes_in_front_of_the_same_still_background_are_a_cut(tmp_path, fi
     path = tmp_path / "same.mp4"
     render_clip(path, [first, second], seed=seed, fps=24, size=(640, 360), crf=crf)
     assert [t.frame for t in cutrate.analyze(path, use_cache=False).transitions] == [first.frames]
+
+
+@pytest.mark.parametrize(("first", "second", "seed", "fps", "crf"), [
+    (ShotSpec(15, scene=506003, motion="fast"), ShotSpec(12, scene=506004, look=506003, motion="static"), 5005, 24, 20),
+    (ShotSpec(12, scene=921003, motion="drift"), ShotSpec(12, scene=921004, look=921003, motion="pan"), 9020, 24, 20),
+    (ShotSpec(16, scene=1024006, motion="drift"), ShotSpec(12, scene=1024007, look=1024006, motion="fast"), 10023, 25, 24),
+])
+def test_a_cut_with_little_evidence_is_found_when_the_model_is_sure(tmp_path, first, second, seed, fps, crf):
+    # score and rise pass, but motion on either side leaves the cut little evidence
+    # of a boundary (the rise over the next frames, the two-apart pairs); the fitted
+    # model's probability decides (cuts.SECOND_OPINION; synthetic seeds 5, 9 and 10
+    # missed these cuts before rules 17)
+    path = tmp_path / "fast.mp4"
+    render_clip(path, [first, second], seed=seed, fps=fps, size=(640, 360), crf=crf)
+    assert [t.frame for t in cutrate.analyze(path, use_cache=False).transitions] == [first.frames]

@@ -76,8 +76,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: are left out, see :func:`.clean.conversion_repeats`; 15: at 48 fps or more, so are
 #: those of a doubling (30 made 60) and of 24 made 30, then 60, see
 #: :data:`.clean.DOUBLED_PERIODS`; 16: things moved over a still background bring
-#: no new colours to the part of the picture that changed, see ``moved_color``).
-RULES_VERSION = 16
+#: no new colours to the part of the picture that changed, see ``moved_color``;
+#: 17: a candidate short only of evidence is a cut when the fitted model is sure, see
+#: :data:`.cuts.SECOND_OPINION`).
+RULES_VERSION = 17
 
 
 def detector_id(settings: DetectSettings) -> str:

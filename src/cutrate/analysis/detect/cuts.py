@@ -7,7 +7,8 @@ neighbourhood (``context_s`` seconds on each side) by ``contrast``: fast motion,
 shaky cameras and animation on twos raise the neighbourhood too, a cut does not.
 A clean spike (:func:`spikes`: one frame far above every frame within three of it)
 needs less: a cut between two framings of one scene can change little.
-It must also show *evidence* of a boundary (see :func:`evidence`), must not be an
+It must also show *evidence* of a boundary (see :func:`evidence`; short of it, the
+fitted model's probability decides, SECOND_OPINION), must not be an
 in-shot flash or occlusion (:mod:`.flashes`), and must not be things moving over a
 still background (unless it replaced the picture, :func:`replaced_picture`, or
 brought new colours to the part of it that changed).  There
@@ -58,6 +59,10 @@ SPIKE_EVIDENCE = 1.5
 #: A clean spike that brought some new colours (REPLACED_COLOUR) replaced the
 #: picture when it kept less than SPIKE_KEPT of its detail (:func:`replaced_picture`).
 SPIKE_KEPT = 0.7
+#: A candidate whose score and rise pass but whose evidence falls short is a cut
+#: when the fitted model (:mod:`.model`) gives it at least SECOND_OPINION: a cut in
+#: fast motion, whose neighbours and two-apart pairs change too, has little evidence.
+SECOND_OPINION = 0.7
 #: Candidates whose return tests' colours are computed in one batch
 #: (:func:`.flashes.prefetch_returns`).
 RETURN_BATCH = 32
@@ -271,6 +276,16 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         colours nearby and much of it is unchanged (:func:`replaced_picture`)."""
         return replaced_picture(thumbs, t, float(features.color_change[t]), bool(spike[t]), s)
 
+    model_ctx: list[np.ndarray] = []
+
+    def second_opinion(t: int) -> float:
+        """The fitted model's probability that ``t`` is a cut (:mod:`.model`)."""
+        if not model_ctx:
+            model_ctx.append(model_candidates(features)[1])
+        x = describe(features, np.array([t]), model_ctx[0])
+        x[0, x.shape[1] - len(flashes.EVENT_FEATURES):] = flashes.event_features(features, thumbs, t, s)
+        return float(default_model().probability(x)[0])
+
     def cut_margin(t: int) -> float | None:
         """The smallest margin of frame ``t`` over the cut tests (None: it fails one)."""
         ev = evidence(features, t)
@@ -279,6 +294,8 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
                        (ev - s.evidence) / EVIDENCE_UNIT)
         elif spike[t] and ev >= SPIKE_EVIDENCE * score[t]:
             margins = ((score[t] - spike_floor(s.threshold)) / SCORE_UNIT, (ev - SPIKE_EVIDENCE * score[t]) / EVIDENCE_UNIT)
+        elif score[t] >= s.threshold and rise[t] >= s.contrast and second_opinion(t) >= SECOND_OPINION:
+            margins = ((ev - s.evidence) / EVIDENCE_UNIT,)
         else:
             return None
         if features.color_change[t] < s.moved_color:
