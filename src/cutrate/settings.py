@@ -74,7 +74,9 @@ class DetectSettings:
         smallest sum of the three signs that tell a cut from motion: how much the
         score stands above both neighbouring frames, how much more frames two apart
         differ across the boundary than beside it, and the change of the colour
-        histogram (0..3).
+        histogram (0..3).  Short of it, a candidate that passes ``threshold`` and
+        ``contrast`` is still a cut when the fitted model gives it a probability of
+        at least :data:`cutrate.analysis.detect.cuts.SECOND_OPINION`.
     moved_color, moved_static : float
         A candidate cut whose colours are all found nearby in the previous frame
         (``features.color_change`` below ``moved_color`` of the part of the picture

@@ -207,10 +207,11 @@ def conversion_repeats(features: Features) -> np.ndarray:
     Over the whole video, at least PHASE_SHARE of the frames in motion at some
     phases of a period of PERIODS repeat (one phase of 5 for 24 to 30 fps, three of
     5 for 24 to 60, seven of 12 for 25 to 60, at DOUBLED_FPS or more one of 2 or six
-    of 10 too), and at most OTHER_SHARE of those at each other phase.  Animation on twos and threes repeats too, at phases that
-    depend on the shot (a drawing held three frames, a cut, move them); converted,
-    it can repeat at the conversion's phase and another all through a shot, so only
-    the whole video tells which phases are the conversion's; and phases of a longer
+    of 10 too), and at most OTHER_SHARE of those at each other phase.  Animation on
+    twos and threes repeats too, at phases that depend on the shot (a drawing held
+    three frames, a cut, move them); converted, it can repeat at the conversion's
+    phase and another all through a shot, so only the whole video tells which
+    phases are the conversion's; and phases of a longer
     period that repeat at a shorter one (every second of 4) are animation on twos,
     not a conversion.  Of the periods that qualify, the one whose phases explain the
     most frames wins.  Its repeats are left out block by block

@@ -276,15 +276,19 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         colours nearby and much of it is unchanged (:func:`replaced_picture`)."""
         return replaced_picture(thumbs, t, float(features.color_change[t]), bool(spike[t]), s)
 
-    model_ctx: list[np.ndarray] = []
+    opinions: dict[int, float] = {}
+    model_ctx: np.ndarray | None = None
 
     def second_opinion(t: int) -> float:
         """The fitted model's probability that ``t`` is a cut (:mod:`.model`)."""
-        if not model_ctx:
-            model_ctx.append(model_candidates(features)[1])
-        x = describe(features, np.array([t]), model_ctx[0])
-        x[0, x.shape[1] - len(flashes.EVENT_FEATURES):] = flashes.event_features(features, thumbs, t, s)
-        return float(default_model().probability(x)[0])
+        nonlocal model_ctx
+        if t not in opinions:
+            if model_ctx is None:
+                model_ctx = model_candidates(features)[1]
+            x = describe(features, np.array([t]), model_ctx)
+            x[0, x.shape[1] - len(flashes.EVENT_FEATURES):] = flashes.event_features(features, thumbs, t, s)
+            opinions[t] = float(default_model().probability(x)[0])
+        return opinions[t]
 
     def cut_margin(t: int) -> float | None:
         """The smallest margin of frame ``t`` over the cut tests (None: it fails one)."""
