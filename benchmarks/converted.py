@@ -11,6 +11,7 @@ them against the clip's annotation, moved to the new frame rate::
     python benchmarks/converted.py --mode blend /tmp/cutrate-splices ../shared/clips
     python benchmarks/converted.py --mode repeat --to-fps 30 /tmp/cutrate-splices
     python benchmarks/converted.py --mode repeat --via-fps 30 --to-fps 60 /tmp/cutrate-splices
+    python benchmarks/converted.py --mode repeat --to-fps 60 --per-shot /tmp/cutrate-splices
 
 ``--mode none`` scores the same decoded frames unconverted (it equals
 ``benchmarks/accuracy.py``'s cutrate row on those clips).  Decoded frames are
@@ -77,6 +78,25 @@ def convert(y: np.ndarray, uv: np.ndarray, fps: float, to_fps: float, mode: str)
     return mix(y), mix(uv)
 
 
+def convert_shots(y: np.ndarray, uv: np.ndarray, fps: float, to_fps: float, mode: str, cuts: list[int],
+                  rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Frames at ``to_fps`` as an editor's timeline makes them: every shot (the frames
+    between two of ``cuts``) converted on its own (:func:`convert`), starting at a
+    random point of the conversion's pattern; with the first output frame of each shot."""
+    bounds = [0, *sorted(c for c in set(cuts) if 0 < c < y.shape[0]), y.shape[0]]
+    out_y, out_uv, starts, at = [], [], [], 0
+    for a, b in zip(bounds, bounds[1:]):
+        pad = int(rng.integers(0, 5))  # frames of the pattern that fall before the shot
+        sy, suv = convert(np.concatenate([y[a:a + 1]] * pad + [y[a:b]]), np.concatenate([uv[a:a + 1]] * pad + [uv[a:b]]),
+                          fps, to_fps, mode)
+        skip = int(round(pad * to_fps / fps))
+        starts.append(at)
+        out_y.append(sy[skip:])
+        out_uv.append(suv[skip:])
+        at += sy.shape[0] - skip
+    return np.concatenate(out_y), np.concatenate(out_uv), starts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="+", type=Path, help="folders of clips with .transitions.tsv annotations")
@@ -84,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--to-fps", type=float, default=30.0, help="frame rate to convert to (default: 30)")
     ap.add_argument("--via-fps", type=float, default=None,
                     help="convert to this frame rate first, then to --to-fps (24 made 30, then 60)")
+    ap.add_argument("--per-shot", action="store_true",
+                    help="convert every annotated shot on its own, at a random point of the pattern, as an "
+                         "editor's timeline does (the conversion's phase moves at each cut)")
     ap.add_argument("--tolerance", type=int, default=2, help="frames (default: 2)")
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp/cutrate-converted-cache"))
     args = ap.parse_args(argv)
@@ -95,21 +118,34 @@ def main(argv: list[str] | None = None) -> int:
     hits = misses = false = 0
     print(f"cutrate {cutrate.__version__}, {cutrate.detect.detector_id(cutrate.DetectSettings())}; "
           f"mode {args.mode}, to {args.to_fps:g} fps"
-          f"{f' via {args.via_fps:g}' if args.via_fps else ''}, tolerance {args.tolerance} frames")
+          f"{f' via {args.via_fps:g}' if args.via_fps else ''}{', each shot on its own' if args.per_shot else ''}, tolerance {args.tolerance} frames")
     print("\n| clip | fps | hits | misses | false alarms | missed (converted frames) | false (converted frames) |")
     print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
     for path in clips:
         y, uv, fps = decoded(path, args.cache_dir)
         to_fps = fps if args.mode == "none" else args.to_fps
-        cy, cuv, at = y, uv, fps
-        if args.via_fps and args.mode != "none" and fps < args.via_fps < to_fps:
-            cy, cuv = convert(cy, cuv, at, args.via_fps, args.mode)
-            at = args.via_fps
-        cy, cuv = convert(cy, cuv, at, to_fps, args.mode)
-        found = cutrate.detect_transitions(from_arrays(cy, cuv, fps=to_fps, path=str(path)))
+        rows = load_truth(f"{path}.transitions.tsv")
         k = to_fps / fps
-        truth = [dataclasses.replace(r, start_frame=int(round(r.start_frame * k)), end_frame=int(round(r.end_frame * k)))
-                 for r in load_truth(f"{path}.transitions.tsv")]
+        if args.per_shot and args.mode != "none":
+            seed = int(hashlib.sha1(path.name.encode()).hexdigest()[:8], 16)
+            cuts = [r.start_frame for r in rows if r.kind == "cut"]
+            cy, cuv, starts = convert_shots(y, uv, fps, to_fps, args.mode, cuts, np.random.default_rng(seed))
+            bounds = [0, *sorted(c for c in set(cuts) if 0 < c < y.shape[0])]
+
+            def moved(f: int) -> int:
+                i = int(np.searchsorted(bounds, f, side="right")) - 1
+                return starts[i] + int(round((f - bounds[i]) * k))
+        else:
+            cy, cuv, at = y, uv, fps
+            if args.via_fps and args.mode != "none" and fps < args.via_fps < to_fps:
+                cy, cuv = convert(cy, cuv, at, args.via_fps, args.mode)
+                at = args.via_fps
+            cy, cuv = convert(cy, cuv, at, to_fps, args.mode)
+
+            def moved(f: int) -> int:
+                return int(round(f * k))
+        found = cutrate.detect_transitions(from_arrays(cy, cuv, fps=to_fps, path=str(path)))
+        truth = [dataclasses.replace(r, start_frame=moved(r.start_frame), end_frame=moved(r.end_frame)) for r in rows]
         score = evaluate(truth, [t.frame for t in found], tolerance=args.tolerance)
         m = sorted(r.start_frame for r in score.misses)
         fa = sorted(d.frame for d in score.false_alarms)
