@@ -274,6 +274,25 @@ def test_animation_converted_by_repeating_frames_keeps_its_beat(speed, disc, rat
     assert all(abs(t.time - t.frame / fps) < 1e-6 for t in found)  # the video's own frames and times
 
 
+@pytest.mark.parametrize(("speed", "disc"), [(1.0, 3.0), (3.0, 1.0), (3.0, 3.0)])
+def test_shots_converted_to_60_fps_each_at_its_own_phase_keep_their_beat(speed, disc):
+    # an editor's timeline converts each shot on its own: the conversion's phase
+    # moves at every cut and no phase is steady over the video (rules 17 found 3 to
+    # 13 false cuts here); each run of one picture keeps as many frames as it had at
+    # 24 fps (benchmarks/converted.py --per-shot)
+    frames, cuts = _shots_on_ones_twos_and_threes(speed, disc)
+    bounds = [0, *cuts, len(frames)]
+    out, starts = [], []
+    for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        pad = i % 5  # pattern frames before the shot: another phase for each shot
+        shot = _repeat_converted([frames[a]] * pad + frames[a:b], fps=60.0)
+        starts.append(len(out))
+        out += shot[int(round(pad * 2.5)):]
+    found = run(out, fps=60.0)
+    assert [t.kind for t in found] == ["cut"] * len(cuts)
+    assert all(abs(t.frame - c) <= 2 for t, c in zip(found, starts[1:]))
+
+
 def test_conversion_repeats_are_found_at_their_phase_only():
     from cutrate.analysis.detect.clean import conversion_repeats
 
@@ -301,6 +320,11 @@ def test_conversion_repeats_are_found_at_their_phase_only():
     # but below 48 fps, every second frame repeated all through is animation on twos
     on_twos = from_arrays(to_uint8(_repeat_converted(frames, src_fps=12.0, fps=24.0)), fps=24.0)
     assert not conversion_repeats(on_twos).any()
+    # at 60 fps with no steady phase, runs of one picture keep a frame for every 2.5
+    from cutrate.analysis.detect.clean import _run_repeats
+    repeat = np.array([False, True, True, False, True, False, True, True, True, True, False])
+    assert np.flatnonzero(_run_repeats(repeat, np.ones(11, bool), 2.5)).tolist() == [1, 2, 4, 6, 8, 9]
+    assert not _run_repeats(repeat, np.zeros(11, bool), 2.5).any()  # a still picture is left as it is
 
 
 def test_phases_that_repeat_at_a_shorter_period_are_animation():

@@ -78,8 +78,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :data:`.clean.DOUBLED_PERIODS`; 16: things moved over a still background bring
 #: no new colours to the part of the picture that changed, see ``moved_color``;
 #: 17: a candidate short only of evidence is a cut when the fitted model is sure, see
-#: :data:`.cuts.SECOND_OPINION`).
-RULES_VERSION = 17
+#: :data:`.cuts.SECOND_OPINION`; 18: at 48 fps or more, a video converted shot by shot
+#: (no steady phase) keeps of each run of one picture what it showed at 24 fps, see
+#: :data:`.clean.FILM_FPS`).
+RULES_VERSION = 18
 
 
 def detector_id(settings: DetectSettings) -> str:

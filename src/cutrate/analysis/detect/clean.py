@@ -84,6 +84,16 @@ MOVING_REACH = 2
 PERIODS = (5, 6, 4, 12)
 DOUBLED_PERIODS = (2, 10)
 DOUBLED_FPS = 47.0
+#: At DOUBLED_FPS or more, a video with no steady phase (each shot converted on its
+#: own by an editor's timeline, whose phase moves at every cut) keeps of each run of
+#: one picture in motion as many frames as it showed at FILM_FPS
+#: (:func:`_run_repeats`): 24 fps footage is shown 2 or 3 times a frame at 60, 25 or
+#: 30 fps footage 2 or 3 times, a drawing held 2 frames 4 or 5 times.
+FILM_FPS = 24.0
+#: ... when at least RUN_SHARE of its frames in motion repeat the one before (a
+#: conversion from 30 fps or less to 48 or more repeats half of them or more; a
+#: blending conversion, whose slow motion passes the repeat test, a few).
+RUN_SHARE = 0.3
 BLOCK_PERIODS = 12
 PHASE_SHARE = 0.9
 OTHER_SHARE = 0.6
@@ -216,7 +226,9 @@ def conversion_repeats(features: Features) -> np.ndarray:
     not a conversion.  Of the periods that qualify, the one whose phases explain the
     most frames wins.  Its repeats are left out block by block
     (BLOCK_PERIODS periods, with as much around it on either side) where they hold
-    there too: a video edited after its conversion moves the phase at its cuts."""
+    there too: a video edited after its conversion moves the phase at its cuts.
+    At DOUBLED_FPS or more, a video with no steady phase at all is cut down run by
+    run to about FILM_FPS (:func:`_run_repeats`)."""
     n = features.n
     out = np.zeros(n, bool)
     score = features.score.astype(np.float64)
@@ -249,6 +261,10 @@ def conversion_repeats(features: Features) -> np.ndarray:
         if best is None or phases.size / p > best[0]:
             best = (phases.size / p, p, phases)
     if best is None:
+        if features.info.frame_rate >= DOUBLED_FPS and moving.any() and repeat[moving].mean() >= RUN_SHARE:
+            # no steady phase (edited after its conversion, or footage converted
+            # from several rates): every picture shown about fps / FILM_FPS times
+            return _run_repeats(repeat, moving, features.info.frame_rate / FILM_FPS)
         return out
     _, p, phases = best
     at = np.isin(idx % p, phases)
@@ -257,6 +273,26 @@ def conversion_repeats(features: Features) -> np.ndarray:
         if share(at, max(0, b0 - block), b0 + 2 * block) >= PHASE_SHARE:
             sel = slice(b0, b0 + block)
             out[sel] = repeat[sel] & at[sel]
+    return out
+
+
+def _run_repeats(repeat: np.ndarray, moving: np.ndarray, k: float) -> np.ndarray:
+    """The repeats to leave out of runs of one picture shown ``k`` times a source
+    frame on average: of a run of ``L`` frames in motion, ``round(L / k)`` are kept
+    (at least one, spread evenly from the first), the rest left out."""
+    n = repeat.shape[0]
+    out = np.zeros(n, bool)
+    starts = np.flatnonzero(~repeat)
+    ends = np.append(starts[1:], n)
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        length = b - a
+        if length < 2 or not moving[a:b].any():
+            continue
+        m = max(1, int(round(length / k)))
+        kept = {a + int(round(i * length / m)) for i in range(m)}
+        for i in range(a + 1, b):
+            if i not in kept:
+                out[i] = True
     return out
 
 
