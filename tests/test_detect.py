@@ -323,8 +323,8 @@ def test_conversion_repeats_are_found_at_their_phase_only():
     # at 60 fps with no steady phase, runs of one picture keep a frame for every 2.5
     from cutrate.analysis.detect.clean import _run_repeats
     repeat = np.array([False, True, True, False, True, False, True, True, True, True, False])
-    assert np.flatnonzero(_run_repeats(repeat, np.ones(11, bool), 2.5)).tolist() == [1, 2, 4, 6, 8, 9]
-    assert not _run_repeats(repeat, np.zeros(11, bool), 2.5).any()  # a still picture is left as it is
+    assert np.flatnonzero(_run_repeats(repeat, 2.5)).tolist() == [1, 2, 4, 6, 8, 9]
+    assert np.flatnonzero(_run_repeats(repeat, 2.0)).tolist() == [1, 4, 6, 8, 9]  # doubled
 
 
 def test_phases_that_repeat_at_a_shorter_period_are_animation():

@@ -86,7 +86,7 @@ DOUBLED_PERIODS = (2, 10)
 DOUBLED_FPS = 47.0
 #: At DOUBLED_FPS or more, a video with no steady phase (each shot converted on its
 #: own by an editor's timeline, whose phase moves at every cut) keeps of each run of
-#: one picture in motion as many frames as it showed at FILM_FPS
+#: one picture as many frames as it showed at FILM_FPS
 #: (:func:`_run_repeats`): 24 fps footage is shown 2 or 3 times a frame at 60, 25 or
 #: 30 fps footage 2 or 3 times, a drawing held 2 frames 4 or 5 times.
 FILM_FPS = 24.0
@@ -264,7 +264,7 @@ def conversion_repeats(features: Features) -> np.ndarray:
         if features.info.frame_rate >= DOUBLED_FPS and moving.any() and repeat[moving].mean() >= RUN_SHARE:
             # no steady phase (edited after its conversion, or footage converted
             # from several rates): every picture shown about fps / FILM_FPS times
-            return _run_repeats(repeat, moving, features.info.frame_rate / FILM_FPS)
+            return _run_repeats(repeat, features.info.frame_rate / FILM_FPS)
         return out
     _, p, phases = best
     at = np.isin(idx % p, phases)
@@ -276,17 +276,18 @@ def conversion_repeats(features: Features) -> np.ndarray:
     return out
 
 
-def _run_repeats(repeat: np.ndarray, moving: np.ndarray, k: float) -> np.ndarray:
+def _run_repeats(repeat: np.ndarray, k: float) -> np.ndarray:
     """The repeats to leave out of runs of one picture shown ``k`` times a source
-    frame on average: of a run of ``L`` frames in motion, ``round(L / k)`` are kept
-    (at least one, spread evenly from the first), the rest left out."""
+    frame on average: of a run of ``L`` frames, ``round(L / k)`` are kept (at least
+    one, spread evenly from the first), the rest left out; still shots too, so the
+    whole video is seen at about one rate."""
     n = repeat.shape[0]
     out = np.zeros(n, bool)
     starts = np.flatnonzero(~repeat)
     ends = np.append(starts[1:], n)
     for a, b in zip(starts.tolist(), ends.tolist()):
         length = b - a
-        if length < 2 or not moving[a:b].any():
+        if length < 2:
             continue
         m = max(1, int(round(length / k)))
         kept = {a + int(round(i * length / m)) for i in range(m)}
