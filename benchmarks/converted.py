@@ -86,7 +86,9 @@ def convert_shots(y: np.ndarray, uv: np.ndarray, fps: float, to_fps: float, mode
     bounds = [0, *sorted(c for c in set(cuts) if 0 < c < y.shape[0]), y.shape[0]]
     out_y, out_uv, starts, at = [], [], [], 0
     for a, b in zip(bounds, bounds[1:]):
-        pad = int(rng.integers(0, 5))  # frames of the pattern that fall before the shot
+        # source frames of the pattern that fall before the shot (every pattern of
+        # 24 or 25 to 30 or 60 fps comes round within 5 source frames)
+        pad = int(rng.integers(0, 5))
         sy, suv = convert(np.concatenate([y[a:a + 1]] * pad + [y[a:b]]), np.concatenate([uv[a:a + 1]] * pad + [uv[a:b]]),
                           fps, to_fps, mode)
         skip = int(round(pad * to_fps / fps))
@@ -110,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tolerance", type=int, default=2, help="frames (default: 2)")
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp/cutrate-converted-cache"))
     args = ap.parse_args(argv)
+    if args.per_shot and args.via_fps:
+        ap.error("--per-shot converts each shot once: it does not combine with --via-fps")
     clips = sorted(p for d in args.folders for p in d.iterdir()
                    if p.suffix.lower() in VIDEO_EXTENSIONS and Path(f"{p}.transitions.tsv").exists())
     if not clips:

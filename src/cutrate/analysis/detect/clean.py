@@ -16,12 +16,13 @@ what a viewer sees:
   conversion.
 - **Repeated frames of a frame-rate conversion.**  24 fps converted to 30 by
   repeating frames repeats every fifth frame (25 to 30, every sixth; 24 to 60,
-  three frames of every five).  Doubling (30 to 60) is not told from animation on
-  twos held in step all through a video, so it is left alone.  Next to a
-  repeat, a change looks like an isolated spike, and animation on twos or threes
+  three frames of every five; at 48 fps or more, 30 to 60 every second frame).
+  Below 48 fps, every second frame repeated is animation on twos held in step,
+  not a conversion.  Next to a repeat, a change looks like an isolated spike, and animation on twos or threes
   loses its steady beat (a drawing held 2 frames becomes 2 or 3): the cut tests
   take drawing changes and motion for cuts.  :func:`conversion_repeats` finds
-  repeats that come at a steady period where the picture moves; detection leaves
+  repeats that come at a steady period where the picture moves (at 48 fps or more
+  without one, those beyond what each picture showed at 24 fps); detection leaves
   them out (:func:`without_frames`), which restores the video as it was before the
   conversion, and gives its transitions at the video's own frames (:func:`on_all_frames`).
 """
@@ -84,6 +85,10 @@ MOVING_REACH = 2
 PERIODS = (5, 6, 4, 12)
 DOUBLED_PERIODS = (2, 10)
 DOUBLED_FPS = 47.0
+BLOCK_PERIODS = 12
+PHASE_SHARE = 0.9
+OTHER_SHARE = 0.6
+MIN_MOVING = 6
 #: At DOUBLED_FPS or more, a video with no steady phase (each shot converted on its
 #: own by an editor's timeline, whose phase moves at every cut) keeps of each run of
 #: one picture as many frames as it showed at FILM_FPS
@@ -94,10 +99,6 @@ FILM_FPS = 24.0
 #: conversion from 30 fps or less to 48 or more repeats half of them or more; a
 #: blending conversion, whose slow motion passes the repeat test, a few).
 RUN_SHARE = 0.3
-BLOCK_PERIODS = 12
-PHASE_SHARE = 0.9
-OTHER_SHARE = 0.6
-MIN_MOVING = 6
 
 
 def picture_luma(features: Features) -> Features:
@@ -221,9 +222,8 @@ def conversion_repeats(features: Features) -> np.ndarray:
     twos and threes repeats too, at phases that depend on the shot (a drawing held
     three frames, a cut, move them); converted, it can repeat at the conversion's
     phase and another all through a shot, so only the whole video tells which
-    phases are the conversion's; and phases of a longer
-    period that repeat at a shorter one (every second of 4) are animation on twos,
-    not a conversion.  Of the periods that qualify, the one whose phases explain the
+    phases are the conversion's; and phases of a longer period that repeat at a
+    shorter one (every second of 4) are animation on twos, not a conversion.  Of the periods that qualify, the one whose phases explain the
     most frames wins.  Its repeats are left out block by block
     (BLOCK_PERIODS periods, with as much around it on either side) where they hold
     there too: a video edited after its conversion moves the phase at its cuts.
@@ -287,13 +287,10 @@ def _run_repeats(repeat: np.ndarray, k: float) -> np.ndarray:
     ends = np.append(starts[1:], n)
     for a, b in zip(starts.tolist(), ends.tolist()):
         length = b - a
-        if length < 2:
-            continue
-        m = max(1, int(round(length / k)))
-        kept = {a + int(round(i * length / m)) for i in range(m)}
-        for i in range(a + 1, b):
-            if i not in kept:
-                out[i] = True
+        if length > 1:
+            m = max(1, int(round(length / k)))
+            out[a + 1 : b] = True
+            out[[a + int(round(i * length / m)) for i in range(1, m)]] = False
     return out
 
 

@@ -30,7 +30,7 @@ from ...types import Features
 from . import flashes
 from .common import (DETAIL_BLOCKS, DETAIL_KEPT, REPLACED_COLOUR, SAME_PICTURE, Found, Thumbs,
                      rolling_median_excluding, sigmoid)
-from .model import CutModel, candidates as model_candidates, default_model, describe
+from .model import FEATURES, CutModel, candidates as model_candidates, default_model, describe
 
 #: Smallest cut score into and out of a bright flash for the model's flash cuts
 #: (the rules use ``threshold``).
@@ -63,6 +63,8 @@ SPIKE_KEPT = 0.7
 #: when the fitted model (:mod:`.model`) gives it at least SECOND_OPINION: a cut in
 #: fast motion, whose neighbours and two-apart pairs change too, has little evidence.
 SECOND_OPINION = 0.7
+#: The columns of :data:`.model.FEATURES` that :func:`.flashes.event_features` fills.
+EVENT_COLUMNS = slice(len(FEATURES) - len(flashes.EVENT_FEATURES), len(FEATURES))
 #: Candidates whose return tests' colours are computed in one batch
 #: (:func:`.flashes.prefetch_returns`).
 RETURN_BATCH = 32
@@ -198,12 +200,11 @@ def find_model(features: Features, s: DetectSettings, thumbs: Thumbs, found: Fou
     """
     frames, ctx = model_candidates(features)
     x = describe(features, frames, ctx)
-    ev = slice(x.shape[1] - len(flashes.EVENT_FEATURES), x.shape[1])
     judged = []
     for i, t in enumerate(frames.tolist()):
         if found.taken[t] or _flash_cut(features, s, found, t, FLASH_SCORE, thumbs):
             continue
-        x[i, ev] = flashes.event_features(features, thumbs, t, s)
+        x[i, EVENT_COLUMNS] = flashes.event_features(features, thumbs, t, s)
         judged.append(i)
     if collect is not None:
         collect.extend((int(frames[i]), x[i].copy()) for i in judged)
@@ -286,7 +287,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
             if model_ctx is None:
                 model_ctx = model_candidates(features)[1]
             x = describe(features, np.array([t]), model_ctx)
-            x[0, x.shape[1] - len(flashes.EVENT_FEATURES):] = flashes.event_features(features, thumbs, t, s)
+            x[0, EVENT_COLUMNS] = flashes.event_features(features, thumbs, t, s)
             opinions[t] = float(default_model().probability(x)[0])
         return opinions[t]
 
