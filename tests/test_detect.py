@@ -678,7 +678,7 @@ def test_a_cut_at_or_inside_a_dissolve_is_a_drawing_change_seen_through_the_mix(
 
     monkeypatch.setattr(cuts, "find", one_cut)
     # a dissolve 41-50 found by its mix (not grown along a ramp): cuts from 38 to 51
-    monkeypatch.setattr(dissolves, "find_spans", lambda features, s, events, flat, blocked=None: [
+    monkeypatch.setattr(dissolves, "find_spans", lambda features, s, events, flat, blocked=None, cut_at=None: [
         (Transition("dissolve", 45, float(features.times[45]), 41, 50, 0.9), 41 - dissolves.CUT_BEFORE, 51)])
     frames, _ = cuts_sequence([30, 40], [1, 2])
     kinds = [(t.kind, t.frame) for t in run(frames)]

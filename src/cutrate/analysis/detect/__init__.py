@@ -80,8 +80,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: 17: a candidate short only of evidence is a cut when the fitted model is sure, see
 #: :data:`.cuts.SECOND_OPINION`; 18: at 48 fps or more, a video converted shot by shot
 #: (no steady phase) keeps of each run of one picture what it showed at 24 fps, see
-#: :data:`.clean.FILM_FPS`).
-RULES_VERSION = 18
+#: :data:`.clean.FILM_FPS`; 19: a dissolve seen through motion fits its mix loosely
+#: where it lowers the picture's contrast half way, see :data:`.dissolves.DIP`).
+RULES_VERSION = 19
 
 
 def detector_id(settings: DetectSettings) -> str:
@@ -131,7 +132,9 @@ def transitions(features: Features, *, settings: DetectSettings | None = None,
         cuts.find(features, s, thumbs, found)
     out = found.transitions
     if s.dissolve:
-        spans = dissolves.find_spans(features, s, found.events, flat, before_cuts)
+        cut_at = np.zeros(features.n, bool)
+        cut_at[[t.frame for t in out if t.kind == "cut"]] = True
+        spans = dissolves.find_spans(features, s, found.events, flat, before_cuts, cut_at=cut_at)
         # a cut inside a dissolve is a drawing change seen through the mix; so is
         # one on the frame after its end (the mix fades out below what is measured),
         # and one just before its start (the mix begins below what is measured)

@@ -6,7 +6,9 @@ moving objects are not linear mixes; a glow or a title fading in over a shot
 leaves part of the picture unchanged.  Animation on twos or threes seen through
 the mix breaks the linear mix on every drawing change, so only part of such a
 dissolve fits; it spans the steady luma ramp that contains that part
-(:func:`luma_ramp`), and a drawing change inside it is no cut.
+(:func:`luma_ramp`), and a drawing change inside it is no cut.  Motion seen
+through the mix spoils the fit too; a window whose middle frame has lost the
+contrast that a mix of two pictures loses may fit more loosely (:data:`DIP`).
 """
 
 from __future__ import annotations
@@ -62,6 +64,17 @@ SAME_PICTURE_CORR = 0.9
 RAMP_MIN = 1.0
 RAMP_SHARE = 0.25
 RAMP_MAX = 3.0
+#: Motion seen through a dissolve (both shots panning or moving fast) spoils the
+#: linear mix of its end frames, but not what a mix does to contrast: half way, the
+#: mix of two unrelated pictures spreads its luma over about 1/sqrt(2) of their range
+#: (the standard deviation of an even mix), while a pan or motion inside one shot
+#: keeps it.  A window whose middle frame's luma spread is at most DIP of its ends'
+#: (their root mean square) may fit the mix up to DIP_FIT worse than
+#: ``dissolve_fit``; such a loose fit must hold no found cut, comes no closer than
+#: MERGE_GAP to a window that fits closely, takes no cut beside it and does not grow
+#: along a luma ramp.
+DIP = 0.85
+DIP_FIT = 0.10
 #: Confidence: the product of sigmoids of the fit margin, the structural change and
 #: the monotony, in these units (WOBBLE_OK is the wobble of a confident dissolve).
 FIT_UNIT = 0.03
@@ -278,17 +291,23 @@ def halfway(luma: np.ndarray, a: int, b: int) -> int:
     return a + int(np.argmax(moved >= 0.5))
 
 
-def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.ndarray) -> list[tuple[int, int, float]]:
-    """Non-overlapping windows ``(lo, hi, fit error)`` that fit a linear mix, merged."""
+def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.ndarray,
+             cut_at: np.ndarray | None = None) -> list[tuple[int, int, float, bool]]:
+    """Non-overlapping windows ``(lo, hi, fit error, loose)`` that fit a linear mix,
+    merged; ``loose`` windows fit only as a mix seen through motion (:data:`DIP`), hold
+    none of the cuts marked in ``cut_at`` and touch no window that fits better."""
     fps = features.info.frame_rate
     n = features.n
     hmin = max(2, int(round(s.dissolve_min_s * fps / 2)))
     hmax = max(hmin, int(round(s.dissolve_max_s * fps / 2)))
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, HALF_LENGTHS)})
     fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # fit errors, centres, halves of windows that fit
+    loose: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # the same for windows that fit loosely
     cum_taken = np.concatenate([[0], np.cumsum(taken)])
     # a window with a cut-sized step inside is never taken (see below): skip it now
     cum_step = np.concatenate([[0], np.cumsum(features.score >= MAX_STEP)])
+    cum_cut = np.concatenate([[0], np.cumsum(np.zeros(n, bool) if cut_at is None else cut_at)])
+    spread = features.luma_std.astype(np.float64)
     hmax_used = max(halves)
     for c0 in range(0, n, CHUNK):
         lo_x, hi_x = max(0, c0 - hmax_used), min(n, c0 + CHUNK + hmax_used)
@@ -304,20 +323,41 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
             _, rel = mix_fit(window, c, h, s.dissolve_fit)
             ok = rel <= s.dissolve_fit
             fits.append((rel[ok], c[ok], np.full(int(ok.sum()), h)))
+            ends = np.sqrt(0.5 * (spread[c - h] ** 2 + spread[c + h] ** 2))
+            c = c[~ok & (spread[c] <= DIP * ends) & ((cum_cut[c + h + 1] - cum_cut[c - h + 1]) == 0)]
+            if c.size:
+                _, rel = mix_fit(window, c, h, s.dissolve_fit + DIP_FIT)
+                ok = rel <= s.dissolve_fit + DIP_FIT
+                # the error counted from the loose limit, as a close fit's from the strict one
+                loose.append((rel[ok] - DIP_FIT, c[ok], np.full(int(ok.sum()), h)))
+    used = np.zeros(n, bool)
+    found = _pick(features, fits, used, 0)
+    found += _pick(features, loose, used, MERGE_GAP)
+    found.sort()
+    return found
+
+
+def _pick(features: Features, fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]], used: np.ndarray,
+          gap: int) -> list[tuple[int, int, float, bool]]:
+    """The windows of ``fits`` that do not overlap each other nor come within ``gap``
+    frames of the frames marked in ``used`` (which they then mark), merged when closer
+    than MERGE_GAP; a positive ``gap`` marks them loose."""
     errors, centres, halves_of = (np.concatenate(x) for x in zip(*fits)) if fits else (np.zeros(0),) * 3
     # longest windows first (a long dissolve also fits its shorter sub-windows), then
     # the best fits; ties in the order found (a stable sort)
     order = np.lexsort((errors, -halves_of))
-    used = np.zeros(n, bool)
+    n = used.shape[0]
+    mine = np.zeros(n, bool)
     spans: list[tuple[int, int, float]] = []
     for rel, c, h in zip(errors[order].tolist(), centres[order].tolist(), halves_of[order].tolist()):
         lo, hi = c - h, c + h
-        if used[lo : hi + 1].any():
+        if mine[lo : hi + 1].any() or used[max(0, lo - gap) : hi + gap + 1].any():
             continue
         if features.score[lo + 1 : hi + 1].max() >= MAX_STEP:
             continue
-        used[lo : hi + 1] = True
+        mine[lo : hi + 1] = True
         spans.append((lo, hi, rel))
+    used |= mine
     spans.sort()
     merged: list[list] = []
     for lo, hi, rel in spans:
@@ -326,7 +366,7 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
             merged[-1][2] = min(merged[-1][2], rel)
         else:
             merged.append([lo, hi, rel])
-    return [(lo, hi, rel) for lo, hi, rel in merged]
+    return [(lo, hi, rel, gap > 0) for lo, hi, rel in merged]
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -337,26 +377,29 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def find_spans(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray,
-               blocked: np.ndarray | None = None) -> list[tuple[Transition, int, int]]:
+               blocked: np.ndarray | None = None, cut_at: np.ndarray | None = None) -> list[tuple[Transition, int, int]]:
     """The dissolves of a video, avoiding the frames marked in ``events``, each with
     the first and last frame at which a cut is a drawing change seen through its mix.
     A dissolve grows along its luma ramp (:func:`luma_ramp`) onto no frame marked in
     ``flat`` or ``blocked`` (fades and flashes).  Cuts are absorbed up to CUT_BEFORE
     frames before its first frame and on the frame after its end, where the mix
     begins and ends below what is measured; on an end grown along the ramp, only up
-    to the ramp's own end (the frame after it broke the ramp's pace, as a cut does)."""
+    to the ramp's own end (the frame after it broke the ramp's pace, as a cut does).
+    A dissolve that fits only loosely (:data:`DIP`) holds none of the cuts marked in
+    ``cut_at`` and absorbs none."""
     found: list[tuple[Transition, int, int]] = []
     longest = max(2, int(round(s.dissolve_max_s * features.info.frame_rate)))
     stop = flat if blocked is None else flat | blocked
-    for lo, hi, rel in _windows(features, s, events, flat):
+    for lo, hi, rel, loose in _windows(features, s, events, flat, cut_at):
         span = mix_span(thumb_vectors(features, np.arange(lo, hi + 1)), lo)
         if span is None:
             continue
         a, b, c, wobble = span
         if wobble > MAX_WOBBLE or not luma_between(features.luma_mean, a, b):
             continue
-        first, last = a - CUT_BEFORE, b + 1
-        ramp = luma_ramp(features.luma_mean, a, b, longest, stop)
+        # a loose fit holds no cut and takes none beside it, nor grows along a ramp
+        first, last = (a, b) if loose else (a - CUT_BEFORE, b + 1)
+        ramp = (a, b) if loose else luma_ramp(features.luma_mean, a, b, longest, stop)
         if ramp != (a, b):  # the new shot takes over where the luma is half way
             first, last = (ramp[0] if ramp[0] < a else first), (ramp[1] if ramp[1] > b else last)
             a, b = ramp
