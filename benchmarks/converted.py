@@ -13,6 +13,13 @@ them against the clip's annotation, moved to the new frame rate::
     python benchmarks/converted.py --mode repeat --via-fps 30 --to-fps 60 /tmp/cutrate-splices
     python benchmarks/converted.py --mode repeat --to-fps 60 --per-shot /tmp/cutrate-splices
 
+``--overlay`` also burns a white channel logo into the top right corner and
+subtitles that come and go (two seconds of every three) into the bottom of every
+frame, as on a broadcast or an upload: in a letterboxed or pillarboxed video they
+fall in the bars, otherwise over the picture::
+
+    python benchmarks/converted.py --mode none --overlay /tmp/cutrate-splices ../shared/clips
+
 ``--mode none`` scores the same decoded frames unconverted (it equals
 ``benchmarks/accuracy.py``'s cutrate row on those clips).  Decoded frames are
 kept in ``--cache-dir`` (about 3.5 KB a frame), so a second run only detects.
@@ -99,6 +106,24 @@ def convert_shots(y: np.ndarray, uv: np.ndarray, fps: float, to_fps: float, mode
     return np.concatenate(out_y), np.concatenate(out_uv), starts
 
 
+def overlay(y: np.ndarray, uv: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """Copies of the frames with a white logo in the top right corner (2-10 % in from
+    the right edge, 3-10 % down) and a white subtitle bar (the middle 40 %, 88-94 %
+    down) shown two seconds of every three."""
+    y, uv = y.copy(), uv.copy()
+    _, h, w = y.shape
+
+    def box(x0: float, x1: float, y0: float, y1: float, frames: np.ndarray) -> None:
+        r, c = slice(int(y0 * h), int(y1 * h)), slice(int(x0 * w), int(x1 * w))
+        y[frames, r, c] = 235
+        uv[frames, :, r.start // 2 : r.stop // 2, c.start // 2 : c.stop // 2] = 128
+
+    every = np.arange(y.shape[0])
+    box(0.90, 0.98, 0.03, 0.10, every)
+    box(0.30, 0.70, 0.88, 0.94, every[(every / fps) % 3.0 < 2.0])
+    return y, uv
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folders", nargs="+", type=Path, help="folders of clips with .transitions.tsv annotations")
@@ -109,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-shot", action="store_true",
                     help="convert every annotated shot on its own, at a random point of the pattern, as an "
                          "editor's timeline does (the conversion's phase moves at each cut)")
+    ap.add_argument("--overlay", action="store_true",
+                    help="also burn a logo and subtitles that come and go into every frame (after any conversion)")
     ap.add_argument("--tolerance", type=int, default=2, help="frames (default: 2)")
     ap.add_argument("--cache-dir", type=Path, default=Path("/tmp/cutrate-converted-cache"))
     args = ap.parse_args(argv)
@@ -122,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     hits = misses = false = 0
     print(f"cutrate {cutrate.__version__}, {cutrate.detect.detector_id(cutrate.DetectSettings())}; "
           f"mode {args.mode}, to {args.to_fps:g} fps"
-          f"{f' via {args.via_fps:g}' if args.via_fps else ''}{', each shot on its own' if args.per_shot else ''}, tolerance {args.tolerance} frames")
+          f"{f' via {args.via_fps:g}' if args.via_fps else ''}{', each shot on its own' if args.per_shot else ''}"
+          f"{', logo and subtitles burnt in' if args.overlay else ''}, tolerance {args.tolerance} frames")
     print("\n| clip | fps | hits | misses | false alarms | missed (converted frames) | false (converted frames) |")
     print("| --- | ---: | ---: | ---: | ---: | --- | --- |")
     for path in clips:
@@ -148,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
 
             def moved(f: int) -> int:
                 return int(round(f * k))
+        if args.overlay:
+            cy, cuv = overlay(cy, cuv, to_fps)
         found = cutrate.detect_transitions(from_arrays(cy, cuv, fps=to_fps, path=str(path)))
         truth = [dataclasses.replace(r, start_frame=moved(r.start_frame), end_frame=moved(r.end_frame)) for r in rows]
         score = evaluate(truth, [t.frame for t in found], tolerance=args.tolerance)

@@ -594,6 +594,23 @@ def test_active_area_leaves_out_letterbox_bars_only():
     assert (rows, thumbs[:, :, cols].shape[2]) == (slice(3, 15), 32)
 
 
+def test_a_logo_or_subtitles_in_the_bars_leave_them_bars():
+    # a channel logo in a pillarbox bar, subtitles that come and go in a letterbox
+    # bar: the bars still hold the same in every shot (rules 20; before, one lit
+    # pixel made a whole row or column picture)
+    from cutrate.analysis.detect.common import active_area
+
+    rng = np.random.default_rng(1)
+    thumbs = rng.integers(40, 200, size=(60, 18, 32)).astype(np.uint8)
+    thumbs[:, :, :5] = 16
+    thumbs[:, :, -5:] = 16
+    thumbs[:, :3] = 16
+    thumbs[:, -3:] = 16
+    thumbs[:, 1:3, 28:31] = 235  # a logo in the top right corner, in both bars
+    thumbs[::3, 16, 10:22] = 235  # subtitles in the bottom bar, a third of the time
+    assert active_area(thumbs) == (slice(3, 15), slice(5, 27))
+
+
 def test_dark_shape_passing_the_lens_of_a_moving_shot_is_no_cut():
     # a dark ellipse enters at one side, covers most of the picture and leaves at the
     # other over 8 frames while the scene pans: the change at entry is smaller than

@@ -81,8 +81,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :data:`.cuts.SECOND_OPINION`; 18: at 48 fps or more, a video converted shot by shot
 #: (no steady phase) keeps of each run of one picture what it showed at 24 fps, see
 #: :data:`.clean.FILM_FPS`; 19: a dissolve seen through motion fits its mix loosely
-#: where it lowers the picture's contrast half way, see :data:`.dissolves.DIP`).
-RULES_VERSION = 19
+#: where it lowers the picture's contrast half way, see :data:`.dissolves.DIP`; 20: a
+#: logo or subtitles inside letterbox or pillarbox bars leave them bars, see
+#: :data:`.common.BORDER_LIT`).
+RULES_VERSION = 20
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -54,11 +54,15 @@ KEEP_FRAMES = 4096
 #: the same in every shot, so frame comparisons leave them out.
 BORDER_LEVEL = 24.0
 BORDER_SHARE = 0.02
+#: A row or column is picture when at least BORDER_LIT of its thumbnail pixels are
+#: lit (above); a channel logo, a caption or subtitles in a bar light only a few.
+BORDER_LIT = 0.5
 
 
 def active_area(thumb_y: np.ndarray) -> tuple[slice, slice]:
     """Rows and columns of the thumbnails inside any letterbox or pillarbox bars
-    (the whole thumbnail when there are none; never less than half of it)."""
+    (the whole thumbnail when there are none; never less than half of it).  A logo or
+    subtitles inside a bar leave it a bar (:data:`BORDER_LIT`)."""
     if thumb_y.shape[0] == 0:
         return slice(None), slice(None)
     step = max(1, thumb_y.shape[0] // 500)
@@ -71,7 +75,7 @@ def active_area(thumb_y: np.ndarray) -> tuple[slice, slice]:
             return slice(None)
         return slice(int(idx[0]), int(idx[-1]) + 1)
 
-    return span(lit.any(axis=1)), span(lit.any(axis=0))
+    return span(lit.mean(axis=1) >= BORDER_LIT), span(lit.mean(axis=0) >= BORDER_LIT)
 
 
 def rolling_median_excluding(x: np.ndarray, half: int) -> np.ndarray:
