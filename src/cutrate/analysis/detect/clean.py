@@ -18,13 +18,14 @@ what a viewer sees:
   repeating frames repeats every fifth frame (25 to 30, every sixth; 24 to 60,
   three frames of every five; at 48 fps or more, 30 to 60 every second frame).
   Below 48 fps, every second frame repeated is animation on twos held in step,
-  not a conversion.  Next to a repeat, a change looks like an isolated spike, and animation on twos or threes
-  loses its steady beat (a drawing held 2 frames becomes 2 or 3): the cut tests
-  take drawing changes and motion for cuts.  :func:`conversion_repeats` finds
-  repeats that come at a steady period where the picture moves (at 48 fps or more
-  without one, those beyond what each picture showed at 24 fps); detection leaves
-  them out (:func:`without_frames`), which restores the video as it was before the
-  conversion, and gives its transitions at the video's own frames (:func:`on_all_frames`).
+  not a conversion.  Next to a repeat, a change looks like an isolated spike, and
+  animation on twos or threes loses its steady beat (a drawing held 2 frames
+  becomes 2 or 3): the cut tests take drawing changes and motion for cuts.
+  :func:`conversion_repeats` finds repeats that come at a steady period where the
+  picture moves (at 48 fps or more without one, those beyond what each picture
+  showed at 24 fps); detection leaves them out (:func:`without_frames`), which
+  restores the video as it was before the conversion, and gives its transitions at
+  the video's own frames (:func:`on_all_frames`).
 """
 
 from __future__ import annotations
@@ -223,8 +224,9 @@ def conversion_repeats(features: Features) -> np.ndarray:
     three frames, a cut, move them); converted, it can repeat at the conversion's
     phase and another all through a shot, so only the whole video tells which
     phases are the conversion's; and phases of a longer period that repeat at a
-    shorter one (every second of 4) are animation on twos, not a conversion.  Of the periods that qualify, the one whose phases explain the
-    most frames wins.  Its repeats are left out block by block
+    shorter one (every second of 4) are animation on twos, not a conversion.  Of
+    the periods that qualify, the one whose phases explain the most frames wins.
+    Its repeats are left out block by block
     (BLOCK_PERIODS periods, with as much around it on either side) where they hold
     there too: a video edited after its conversion moves the phase at its cuts.
     At DOUBLED_FPS or more, a video with no steady phase at all is cut down run by
