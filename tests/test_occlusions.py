@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import cutrate
-from cutrate.analysis.detect import dissolves
+from cutrate.analysis.detect import dissolves, flashes
 from cutrate.testing.clips import Dissolve, Flash, PassBy, ShotSpec, render_clip
 
 
@@ -128,3 +128,35 @@ def test_a_cut_with_little_evidence_is_found_when_the_model_is_sure(tmp_path, fi
     path = tmp_path / "fast.mp4"
     render_clip(path, [first, second], seed=seed, fps=fps, size=(640, 360), crf=crf)
     assert [t.frame for t in cutrate.analyze(path, use_cache=False).transitions] == [first.frames]
+
+
+@pytest.mark.parametrize(("shots", "seed", "crf"), [
+    ([ShotSpec(130, scene=311002, motion="fast"), ShotSpec(94, scene=311003, look=311002, motion="fast")], 3010, 25),
+    ([ShotSpec(4, scene=1022005, motion="fast", hold=2, grain=4.25),
+      ShotSpec(7, scene=1022006, look=1022005, motion="pan", hold=2, grain=2.75),
+      ShotSpec(16, scene=1022007, look=1022005, motion="fast", hold=3, grain=2.65)], 10021, 18),
+])
+def test_a_shot_of_the_same_background_is_no_shape_passing_the_lens(tmp_path, monkeypatch, shots, seed, crf):
+    # the shapes change at a cut and move on over the same background; within half a
+    # second the picture looks like the shot before with things moved, as after a
+    # shape passing the lens, but the background stayed in view all along (synthetic
+    # seeds 3 and 10 missed these cuts before rules 21)
+    path = tmp_path / "same.mp4"
+    truth = [t.start_frame for t in render_clip(path, shots, seed=seed, fps=24, size=(640, 360), crf=crf).transitions]
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == truth
+    monkeypatch.setattr(flashes, "STAYED", 2.0)
+    assert truth[0] not in [t.frame for t in cutrate.detect_transitions(features)]
+
+
+@pytest.mark.parametrize(("scene", "hold"), [(21, 8), (34, 12)])
+def test_a_held_drawing_that_jumps_stays_one_shot(tmp_path, monkeypatch, scene, hold):
+    # animation held for 8 or 12 frames over a still background, moving fast: each
+    # drawing jumps as a cut to the same background would, but nothing moves while it
+    # is held, so the return to the shot's look still says one shot
+    path = tmp_path / "held.mp4"
+    render_clip(path, [ShotSpec(72, scene=scene, motion="fast", hold=hold)], seed=scene, size=(320, 180))
+    features = cutrate.load_features(path, use_cache=False)
+    assert cutrate.detect_transitions(features) == []
+    monkeypatch.setattr(flashes, "MOVING", 0.0)
+    assert cutrate.detect_transitions(features) != []

@@ -83,8 +83,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :data:`.clean.FILM_FPS`; 19: a dissolve seen through motion fits its mix loosely
 #: where it lowers the picture's contrast half way, see :data:`.dissolves.DIP`; 20: a
 #: logo or subtitles inside letterbox or pillarbox bars leave them bars, see
-#: :data:`.common.BORDER_LIT`).
-RULES_VERSION = 20
+#: :data:`.common.BORDER_LIT`; 21: an event during which the background stayed in view
+#: while things moved is a shot of the same scene cut in, not something passing the
+#: lens, see :data:`.flashes.STAYED`).
+RULES_VERSION = 21
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -40,6 +40,14 @@ FLASH_LUMA = 150.0
 #: when their mean luma, and that of the first of them, exceed the pre-frame's by
 #: this much.
 BRIGHTER = 10.0
+#: Something passing the lens covers most of the picture: an event longer than a
+#: flash during which at least STAYED of the frame before it stayed unchanged on
+#: every frame, unlit, while the picture moved from frame to frame (a median change
+#: of at least MOVING), is other things moving in front of the same background (a
+#: shot of the same scene cut in), not an occlusion.  A held drawing that jumps
+#: (animation on long holds) stays an event.
+STAYED = 0.4
+MOVING = 0.02
 #: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
 #: above INSERT_STILL times the smaller of the cuts into and out of it.
 INSERT_STILL = 0.5
@@ -130,7 +138,8 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         # (an insert shot, A-B-A, shows none of it on its first frame)
         if returned:
             seen = max(IN_VIEW, IN_VIEW_SHARE * float(back[length]))
-            if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen):
+            if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen
+                                             and not _background_stayed(features, thumbs, pre, t + length)):
                 # a shape leaving the lens may still cover part of the returned
                 # frame (it is not yet within IN_VIEW of the frame before): the
                 # event lasts while the picture comes markedly closer
@@ -144,6 +153,20 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         if returned:
             break
     return None if passed is None else t + passed
+
+
+def _background_stayed(features: Features, thumbs: Thumbs, pre: int, end: int) -> bool:
+    """Whether every frame from ``pre + 1`` to ``end - 1`` kept at least STAYED of
+    frame ``pre``'s picture unchanged (:meth:`.Thumbs.static`), unlit, while moving
+    (a median change from frame to frame of at least MOVING): nothing covered the
+    lens; other things moved in front of the same background.  A held drawing
+    (no change inside) stays an event: animation on long holds jumps the same way."""
+    luma = features.luma_mean
+    if float(luma[pre + 1:end].max()) >= float(luma[pre]) + BRIGHTER:
+        return False
+    if end - pre < 3 or float(np.median(features.score[pre + 2:end])) < MOVING:
+        return False
+    return all(thumbs.static(pre, k) >= STAYED for k in range(pre + 1, end))
 
 
 def _longest(features: Features, t: int, s: DetectSettings) -> int:
