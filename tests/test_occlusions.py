@@ -160,3 +160,16 @@ def test_a_held_drawing_that_jumps_stays_one_shot(tmp_path, monkeypatch, scene, 
     assert cutrate.detect_transitions(features) == []
     monkeypatch.setattr(flashes, "MOVING", 0.0)
     assert cutrate.detect_transitions(features) != []
+
+
+def test_a_shape_passing_the_lens_as_quickly_as_a_flash_is_no_cut(tmp_path, monkeypatch):
+    # three frames at 30 fps, over animation on twos moving fast: as short as a
+    # flash, so the lens test was not asked before rules 22 (two cuts, in and out)
+    shots = [ShotSpec(40, scene=505, motion="fast", hold=2, events=(PassBy(20, frames=3),)),
+             ShotSpec(30, scene=506, motion="fast", hold=2)]
+    path = tmp_path / "quick.mp4"
+    render_clip(path, shots, seed=505, fps=30, size=(640, 360), crf=26)
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == [40]
+    monkeypatch.setattr(flashes, "LENS_SHORTEST", 4)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == [20, 23, 40]

@@ -85,8 +85,9 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: logo or subtitles inside letterbox or pillarbox bars leave them bars, see
 #: :data:`.common.BORDER_LIT`; 21: an event during which the background stayed in view
 #: while things moved is a shot of the same scene cut in, not something passing the
-#: lens, see :data:`.flashes.STAYED`).
-RULES_VERSION = 21
+#: lens, see :data:`.flashes.STAYED`; 22: an object passing the lens may be as quick as
+#: a flash, see :data:`.flashes.LENS_SHORTEST`).
+RULES_VERSION = 22
 
 
 def detector_id(settings: DetectSettings) -> str:

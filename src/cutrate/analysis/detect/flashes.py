@@ -48,6 +48,8 @@ BRIGHTER = 10.0
 #: (animation on long holds) stays an event.
 STAYED = 0.4
 MOVING = 0.02
+#: The shortest object passing the lens that :func:`passes_lens` judges (frames).
+LENS_SHORTEST = 3
 #: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
 #: above INSERT_STILL times the smaller of the cuts into and out of it.
 INSERT_STILL = 0.5
@@ -116,7 +118,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     away = np.maximum.accumulate(np.maximum(back, score_t))
     thumbs.prefetch(range(pre, t + longest + 1))
     thumbs.color_changes(pre, range(t + 1, t + longest + 1))
-    prefetch_lens(thumbs, [(pre, t + length) for length in range(s.flash_frames + 1, longest + 1)], s)
+    prefetch_lens(thumbs, [(pre, t + length) for length in range(1, longest + 1)], s)
     luma = features.luma_mean
     # a replaced picture that brought new colours (a cut in front of the same background)
     recoloured = replaced and float(features.color_change[t]) >= REPLACED_COLOUR * s.moved_color
@@ -147,7 +149,8 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
                        and back[length + 1] < RETURN_SHARE * back[length]):
                     length += 1
                 return t + length
-        if (length > s.flash_frames and (passed is None or back[length] < back[passed])
+        # an object passing the lens may be as quick as a flash (three frames at 30 fps)
+        if (length >= LENS_SHORTEST and (passed is None or back[length] < back[passed])
                 and passes_lens(thumbs, pre, t + length, s)):
             passed = length
         if returned:
@@ -289,10 +292,10 @@ def prefetch_lens(thumbs: Thumbs, spans: list[tuple[int, int]], s: DetectSetting
 
 def ends_an_occlusion(thumbs: Thumbs, t: int, s: DetectSettings, fps: float) -> bool:
     """Whether frame ``t`` is the first after an object passed the lens
-    (:func:`passes_lens`) for more than ``flash_frames`` and up to ``occlusion_s``
+    (:func:`passes_lens`) for LENS_SHORTEST frames or more, up to ``occlusion_s``
     (its entry may have been too gradual to be a candidate)."""
     longest = max(s.flash_frames, int(round(s.occlusion_s * fps)))
-    spans = [(t - 1 - length, t) for length in range(s.flash_frames + 1, longest + 1) if t - 1 - length >= 0]
+    spans = [(t - 1 - length, t) for length in range(LENS_SHORTEST, longest + 1) if t - 1 - length >= 0]
     prefetch_lens(thumbs, spans, s)
     return any(passes_lens(thumbs, pre, after, s) for pre, after in spans)
 
