@@ -48,7 +48,8 @@ BRIGHTER = 10.0
 #: (animation on long holds) stays an event.
 STAYED = 0.4
 MOVING = 0.02
-#: The shortest object passing the lens that :func:`passes_lens` judges (frames).
+#: The shortest span (frames) that :func:`return_after` and :func:`ends_an_occlusion` ask
+#: :func:`passes_lens` about (it needs three itself, :func:`_lens_room`).
 LENS_SHORTEST = 3
 #: A short insert shot (A-B-A) holds still: no frame-to-frame change inside it is
 #: above INSERT_STILL times the smaller of the cuts into and out of it.
@@ -118,7 +119,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     away = np.maximum.accumulate(np.maximum(back, score_t))
     thumbs.prefetch(range(pre, t + longest + 1))
     thumbs.color_changes(pre, range(t + 1, t + longest + 1))
-    prefetch_lens(thumbs, [(pre, t + length) for length in range(1, longest + 1)], s)
+    prefetch_lens(thumbs, [(pre, t + length) for length in range(LENS_SHORTEST, longest + 1)], s)
     luma = features.luma_mean
     # a replaced picture that brought new colours (a cut in front of the same background)
     recoloured = replaced and float(features.color_change[t]) >= REPLACED_COLOUR * s.moved_color
@@ -149,7 +150,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
                        and back[length + 1] < RETURN_SHARE * back[length]):
                     length += 1
                 return t + length
-        # an object passing the lens may be as quick as a flash (three frames at 30 fps)
+        # an object passing the lens may be as quick as a flash (0.1 s: three frames at 30 fps)
         if (length >= LENS_SHORTEST and (passed is None or back[length] < back[passed])
                 and passes_lens(thumbs, pre, t + length, s)):
             passed = length
@@ -161,7 +162,8 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
 def _background_stayed(features: Features, thumbs: Thumbs, pre: int, end: int) -> bool:
     """Whether every frame from ``pre + 1`` to ``end - 1`` kept at least STAYED of
     frame ``pre``'s picture unchanged (:meth:`.Thumbs.static`), unlit, while moving
-    (a median change from frame to frame of at least MOVING): nothing covered the
+    (a median change of at least MOVING between the event's own frames, not counting
+    the changes into and out of it; False for an event of one frame): nothing covered the
     lens; other things moved in front of the same background.  A held drawing
     (no change inside) stays an event: animation on long holds jumps the same way."""
     luma = features.luma_mean
