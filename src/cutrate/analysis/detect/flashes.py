@@ -41,11 +41,8 @@ FLASH_LUMA = 150.0
 #: this much.
 BRIGHTER = 10.0
 #: Something passing the lens covers most of the picture: an event longer than a
-#: flash during which at least STAYED of the frame before it stayed unchanged on
-#: every frame, unlit, while the picture moved from frame to frame (a median change
-#: of at least MOVING), is other things moving in front of the same background (a
-#: shot of the same scene cut in), not an occlusion.  A held drawing that jumps
-#: (animation on long holds) stays an event.
+#: flash that kept STAYED of the background in view while things moved (MOVING) is
+#: a shot of the same scene cut in, not an occlusion (:func:`_background_stayed`).
 STAYED = 0.4
 MOVING = 0.02
 #: The shortest span (frames) that :func:`return_after` and :func:`ends_an_occlusion` ask
@@ -163,9 +160,10 @@ def _background_stayed(features: Features, thumbs: Thumbs, pre: int, end: int) -
     """Whether every frame from ``pre + 1`` to ``end - 1`` kept at least STAYED of
     frame ``pre``'s picture unchanged (:meth:`.Thumbs.static`), unlit, while moving
     (a median change of at least MOVING between the event's own frames, not counting
-    the changes into and out of it; False for an event of one frame): nothing covered the
-    lens; other things moved in front of the same background.  A held drawing
-    (no change inside) stays an event: animation on long holds jumps the same way."""
+    the changes into and out of it; False for an event of one frame): nothing
+    covered the lens; other things moved in front of the same background.  A held
+    drawing (no change inside) stays an event: animation on long holds jumps the
+    same way."""
     luma = features.luma_mean
     if float(luma[pre + 1:end].max()) >= float(luma[pre]) + BRIGHTER:
         return False
