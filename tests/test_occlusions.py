@@ -173,3 +173,24 @@ def test_a_shape_passing_the_lens_as_quickly_as_a_flash_is_no_cut(tmp_path, monk
     assert [t.frame for t in cutrate.detect_transitions(features)] == [40]
     monkeypatch.setattr(flashes, "LENS_SHORTEST", 4)
     assert [t.frame for t in cutrate.detect_transitions(features)] == [20, 23, 40]
+
+
+@pytest.mark.parametrize(("shots", "seed", "fps", "crf"), [
+    ([ShotSpec(48, scene=602011, motion="fast", hold=3, events=(PassBy(37, frames=5),)),
+      ShotSpec(16, scene=602012, motion="fast", hold=2)], 6001, 24, 20),
+    ([ShotSpec(50, scene=1214027, motion="fast", hold=3, grain=1.52,
+               events=(PassBy(14, frames=4), PassBy(30, frames=8)))], 12013, 25, 24),
+])
+def test_a_shape_of_its_own_colour_sweeping_across_fast_animation_is_no_cut(tmp_path, monkeypatch, shots, seed, fps,
+                                                                            crf):
+    # animation on threes moving fast: the picture after the shape has moved on
+    # further than the shot moves, so only the shape itself says it passed the lens:
+    # one colour the scene does not have, covering it from an edge, while the rest
+    # of the picture goes on (synthetic seeds 6 and 12 gave a cut in and a cut out
+    # before rules 23)
+    path = tmp_path / "sweep.mp4"
+    truth = [t.start_frame for t in render_clip(path, shots, seed=seed, fps=fps, size=(640, 360), crf=crf).transitions]
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == truth
+    monkeypatch.setattr(flashes, "SWEEP_COVER", 2.0)
+    assert len(cutrate.detect_transitions(features)) == len(truth) + 2

@@ -86,8 +86,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: :data:`.common.BORDER_LIT`; 21: an event during which the background stayed in view
 #: while things moved is a shot of the same scene cut in, not something passing the
 #: lens, see :data:`.flashes.STAYED`; 22: an object passing the lens may be as quick as
-#: a flash, see :data:`.flashes.LENS_SHORTEST`).
-RULES_VERSION = 22
+#: a flash, see :data:`.flashes.LENS_SHORTEST`; 23: a shape of one colour that the
+#: scene does not show, sweeping across the lens while the rest of the picture goes
+#: on, is an object passing the lens, see :func:`.flashes.sweeps_lens`).
+RULES_VERSION = 23
 
 
 def detector_id(settings: DetectSettings) -> str:

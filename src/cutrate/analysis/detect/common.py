@@ -190,6 +190,7 @@ class Thumbs:
         self._blocks: dict[tuple[int, int], np.ndarray] = {}
         self._edges: dict[tuple[int, int], tuple[float, int]] = {}
         self._in_view: dict[tuple[int, int, int], np.ndarray] = {}
+        self._colour: dict[int, np.ndarray] = {}
         self._stats = BlockStats(self.y, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
 
     def dis(self, i: int, j: int) -> float:
@@ -295,16 +296,25 @@ class Thumbs:
         forget_oldest(self._hist, KEEP_FRAMES, frames)
         todo = sorted(i for i in frames if i not in self._hist)
         if todo:
-            h = block_histograms(*self._yuv(todo))
+            h = block_histograms(*self.yuv(todo))
             nh = neighbourhoods(h)
             for k, i in enumerate(todo):
                 self._hist[i] = (h[k : k + 1].copy(), nh[k : k + 1].copy())
 
-    def _yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def yuv(self, idx: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The active picture of frames ``idx``: luma and the two chroma planes, at
+        the luma thumbnail's size (each chroma sample covers 2x2 luma pixels)."""
         y = self.y[idx]
         rows, cols = self.area
         uv = self.uv[idx].repeat(2, axis=2).repeat(2, axis=3)[:, :, rows, cols][:, :, : y.shape[1], : y.shape[2]]
         return y, uv[:, 0], uv[:, 1]
+
+    def median_colour(self, i: int) -> np.ndarray:
+        """The median luma and chroma of frame ``i``'s active picture, shape (3,)."""
+        v = self._colour.get(i)
+        if v is None:
+            v = self._colour[i] = np.median(np.stack(self.yuv([i])).reshape(3, -1), axis=1).astype(np.float32)
+        return v
 
     def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:
         """Block dissimilarities of frame ``i`` against each of frames ``first..last``,

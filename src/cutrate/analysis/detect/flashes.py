@@ -15,7 +15,17 @@ import numpy as np
 
 from ...settings import DetectSettings
 from ...types import Features
-from .common import DETAIL_BLOCKS, REPLACED_COLOUR, SAME_PICTURE, Thumbs, detail_blocks, structure_correlation
+from .common import (
+    CONTINUE,
+    DETAIL_BLOCKS,
+    HOLD_PHASES,
+    REPLACED_COLOUR,
+    SAME_PICTURE,
+    STATIC_LEVEL,
+    Thumbs,
+    detail_blocks,
+    structure_correlation,
+)
 
 #: The picture has returned when its distance to the pre-event frame is below
 #: SAME_PICTURE and below this share of the event's own cut score.
@@ -90,6 +100,27 @@ EDGE_SHARE = 0.25
 #: below LENS_COLOURS times ``moved_color`` (things moved for the whole occlusion).
 SAME_COLOURS = 0.5
 LENS_COLOURS = 2.0
+#: An object passing the lens may instead be told by its colour (:func:`sweeps_lens`):
+#: the middle frame of the span is mostly (SWEEP_COVER) one colour (its median, to
+#: within SWEEP_LEVEL luma and chroma levels, 0..255) that the frames either side
+#: hardly show (at most SWEEP_SCENE of their picture) ...
+SWEEP_LEVEL = 12.0
+SWEEP_COVER = 0.6
+SWEEP_SCENE = 0.1
+#: ... and which covers part of the picture on the first and last frames (from
+#: SWEEP_SCENE to SWEEP_COVER_MOST of it), in from an edge (covering at least
+#: SWEEP_EDGE of an outer row or column), and in other places (the two frames share
+#: at most SWEEP_OVERLAP of the smaller cover) ...
+SWEEP_COVER_MOST = 0.9
+SWEEP_EDGE = 0.5
+SWEEP_OVERLAP = 0.5
+#: ... hiding what was there: the covered pixels changed (luma or chroma) by at least
+#: SWEEP_HIDES levels and SWEEP_HIDES_SHARE times the rest of the picture (a dissolve
+#: mixes its colour in a little at a time, everywhere), while the rest changed no
+#: more than the shot does from frame to frame beside the span (CONTINUE times that,
+#: plus STATIC_LEVEL).
+SWEEP_HIDES = 16.0
+SWEEP_HIDES_SHARE = 2.0
 
 
 def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: DetectSettings, *,
@@ -212,7 +243,15 @@ def _dimmed(luma: np.ndarray, pre: int, k: int) -> bool:
 
 def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
     """Whether frames ``pre+1 .. after-1`` are an object passing the lens of a shot
-    that moves on meanwhile (fast animation, a pan): the first of them still shows
+    that moves on meanwhile (fast animation, a pan): it hides the scene
+    (:func:`_hides_the_scene`), or a shape of its own colour sweeps across it
+    (:func:`sweeps_lens`)."""
+    return _hides_the_scene(thumbs, pre, after, s) or sweeps_lens(thumbs, pre, after)
+
+
+def _hides_the_scene(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool:
+    """Whether frames ``pre+1 .. after-1`` are an object passing the lens of a shot,
+    told by the blocks of the thumbnails: the first of them still shows
     part of frame ``pre`` and the last part of frame ``after``, a frame between
     them hides nearly all of both (:data:`HIDDEN`), and frame ``after`` is the
     scene of ``pre``, as it was or moved on as the shot moves
@@ -239,6 +278,70 @@ def passes_lens(thumbs: Thumbs, pre: int, after: int, s: DetectSettings) -> bool
     # the scene of ``pre`` again: as it was (a still shot: closer than any hidden
     # frame was), or moved on as the shot moves
     return thumbs.dis(pre, after) < HIDDEN or thumbs.moved_as_the_shot(pre, after)
+
+
+def sweeps_lens(thumbs: Thumbs, pre: int, after: int) -> bool:
+    """Whether frames ``pre+1 .. after-1`` show a shape of one colour, not the
+    scene's, sweeping across the lens while the rest of the picture continues the
+    shot (the SWEEP_ constants).  It needs no likeness between frames ``pre`` and
+    ``after``: over fast animation the scene after the shape may have moved on
+    further than the shot moves in as many frames, and this still tells it."""
+    if after - pre - 1 < 3 or pre < HOLD_PHASES or after + HOLD_PHASES >= thumbs.n:
+        return False
+    # the middle frame and the frames either side first (most spans end here)
+    ends = np.stack(thumbs.yuv([(pre + after) // 2, pre, after])).astype(np.float32)  # (3 planes, 3 frames, h, w)
+    colour = thumbs.median_colour((pre + after) // 2)[:, None, None, None]
+    cover = (np.abs(ends - colour).max(axis=0) < SWEEP_LEVEL).mean(axis=(1, 2))
+    if cover[0] < SWEEP_COVER or max(cover[1], cover[2]) > SWEEP_SCENE:
+        return False
+    planes = np.stack(thumbs.yuv(list(range(pre, after + 1)))).astype(np.float32)  # (3, frames, h, w)
+    near = np.abs(planes - colour).max(axis=0) < SWEEP_LEVEL
+    cover = near.mean(axis=(1, 2))
+    for k in (1, -2):
+        if not SWEEP_SCENE <= cover[k] <= SWEEP_COVER_MOST:
+            return False
+        m = near[k]
+        if max(m[0].mean(), m[-1].mean(), m[:, 0].mean(), m[:, -1].mean()) < SWEEP_EDGE:
+            return False  # it does not come in from an edge
+    first, last = near[1], near[-2]
+    if (first & last).sum() > SWEEP_OVERLAP * min(first.sum(), last.sum()):
+        return False
+    # the rest of the picture continues the shot: on the first and last frames, the
+    # part clear of the shape changed from the frame outside no more than the shot
+    # changes from frame to frame beside the event
+    y = thumbs.y
+    own_before = max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in range(pre - HOLD_PHASES, pre))
+    own_after = max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in range(after, after + HOLD_PHASES))
+    return (_continues(planes[:, 1], planes[:, 0], near[1] & ~near[0], own_before)
+            and _continues(planes[:, -2], planes[:, -1], near[-2] & ~near[-1], own_after))
+
+
+def _continues(inside: np.ndarray, outside: np.ndarray, covered: np.ndarray, own: float) -> bool:
+    """Whether picture ``inside`` (luma and chroma planes) is picture ``outside``
+    with a shape over the pixels ``covered``: they changed by at least SWEEP_HIDES
+    levels of luma or chroma and SWEEP_HIDES_SHARE times the rest (a shape hides
+    what was there; a dissolve mixes it in a little at a time), and the pixels
+    clear of it (and of its edge) changed in luma no more than CONTINUE times
+    ``own``, the shot's own change from frame to frame, plus STATIC_LEVEL."""
+    clear = ~_grow(covered)
+    if not covered.any() or clear.sum() < SWEEP_SCENE * clear.size:
+        return False
+    diff = np.abs(inside - outside)  # (3, h, w)
+    change = float(diff[0][clear].mean())
+    if float(diff.max(axis=0)[covered].mean()) < max(SWEEP_HIDES, SWEEP_HIDES_SHARE * change):
+        return False
+    return change <= CONTINUE * own + STATIC_LEVEL
+
+
+def _grow(mask: np.ndarray) -> np.ndarray:
+    """``mask`` grown by one pixel (its 3x3 neighbourhood)."""
+    g = mask.copy()
+    g[1:] |= mask[:-1]
+    g[:-1] |= mask[1:]
+    h = g.copy()
+    h[:, 1:] |= g[:, :-1]
+    h[:, :-1] |= g[:, 1:]
+    return h
 
 
 def _lens_room(n: int, pre: int, after: int) -> bool:
