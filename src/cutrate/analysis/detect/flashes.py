@@ -289,8 +289,9 @@ def sweeps_lens(thumbs: Thumbs, pre: int, after: int) -> bool:
     if after - pre - 1 < 3 or pre < HOLD_PHASES or after + HOLD_PHASES >= thumbs.n:
         return False
     # the middle frame and the frames either side first (most spans end here)
-    ends = np.stack(thumbs.yuv([(pre + after) // 2, pre, after])).astype(np.float32)  # (3 planes, 3 frames, h, w)
-    colour = thumbs.median_colour((pre + after) // 2)[:, None, None, None]
+    mid = (pre + after) // 2
+    ends = np.stack(thumbs.yuv([mid, pre, after])).astype(np.float32)  # (3 planes, 3 frames, h, w)
+    colour = thumbs.median_colour(mid)[:, None, None, None]
     cover = (np.abs(ends - colour).max(axis=0) < SWEEP_LEVEL).mean(axis=(1, 2))
     if cover[0] < SWEEP_COVER or max(cover[1], cover[2]) > SWEEP_SCENE:
         return False
@@ -309,11 +310,17 @@ def sweeps_lens(thumbs: Thumbs, pre: int, after: int) -> bool:
     # the rest of the picture continues the shot: on the first and last frames, the
     # part clear of the shape changed from the frame outside no more than the shot
     # changes from frame to frame beside the event
+    before = _own_change(thumbs, range(pre - HOLD_PHASES, pre))
+    beyond = _own_change(thumbs, range(after, after + HOLD_PHASES))
+    return (_continues(planes[:, 1], planes[:, 0], near[1] & ~near[0], before)
+            and _continues(planes[:, -2], planes[:, -1], near[-2] & ~near[-1], beyond))
+
+
+def _own_change(thumbs: Thumbs, frames: range) -> float:
+    """The most the shot's luma changed from one of ``frames`` to the next (mean
+    absolute difference, 0..255)."""
     y = thumbs.y
-    own_before = max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in range(pre - HOLD_PHASES, pre))
-    own_after = max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in range(after, after + HOLD_PHASES))
-    return (_continues(planes[:, 1], planes[:, 0], near[1] & ~near[0], own_before)
-            and _continues(planes[:, -2], planes[:, -1], near[-2] & ~near[-1], own_after))
+    return max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in frames)
 
 
 def _continues(inside: np.ndarray, outside: np.ndarray, covered: np.ndarray, own: float) -> bool:
