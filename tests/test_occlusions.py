@@ -97,6 +97,23 @@ def test_a_dissolve_seen_through_motion_is_found(tmp_path, monkeypatch, first, s
     assert [t.kind for t in found] == ["dissolve"]
     assert truth.start_frame - 2 <= found[0].frame <= truth.end_frame + 2
     monkeypatch.setattr(dissolves, "DIP_FIT", 0.0)
+    monkeypatch.setattr(dissolves, "COARSE_FIT", -1.0)
+    assert cutrate.detect_transitions(features) == []
+
+
+def test_a_dissolve_between_two_moving_shots_is_found_on_the_coarse_grid(tmp_path, monkeypatch):
+    # fast shapes on ones dissolving into a pan: the mix fits neither closely nor
+    # loosely on the thumbnails, but it does on the mean colours of 3 x 4 blocks, in
+    # which the motion barely counts (synthetic seed 20 missed it before rules 25)
+    shots = [ShotSpec(70, scene=2006014, motion="fast", grain=1.2),
+             ShotSpec(70, scene=2006015, motion="pan", grain=1.41, enter=Dissolve(frames=26))]
+    path = tmp_path / "mix.mp4"
+    truth = render_clip(path, shots, seed=20005, fps=25, size=(640, 360), crf=20).transitions[0]
+    features = cutrate.load_features(path, use_cache=False)
+    found = cutrate.detect_transitions(features)
+    assert [t.kind for t in found] == ["dissolve"]
+    assert truth.start_frame - 2 <= found[0].frame <= truth.end_frame + 2
+    monkeypatch.setattr(dissolves, "COARSE_FIT", -1.0)
     assert cutrate.detect_transitions(features) == []
 
 
@@ -194,3 +211,21 @@ def test_a_shape_of_its_own_colour_sweeping_across_fast_animation_is_no_cut(tmp_
     assert [t.frame for t in cutrate.detect_transitions(features)] == truth
     monkeypatch.setattr(flashes, "SWEEP_COVER", 2.0)
     assert len(cutrate.detect_transitions(features)) == len(truth) + 2
+
+
+@pytest.mark.parametrize("strength", [0.91, 0.73])
+def test_light_on_part_of_a_shot_on_threes_whose_drawing_changes_under_it_is_no_cut(tmp_path, monkeypatch, strength):
+    # a two-frame muzzle flash over half the picture of a pan on threes, starting on a
+    # drawing change: the lit frames hold still and both changes are cut-sized, as an
+    # inserted shot's would be, and the drawing under the light has moved on.  The
+    # rest of the picture continues the shot and the light goes from where it fell
+    # (synthetic seed 21 gave a cut in and a cut out before rules 24)
+    shots = [ShotSpec(54, scene=2101001, motion="pan", hold=3, grain=2.07,
+                      events=(Flash(30, frames=2, partial=True, strength=strength),)),
+             ShotSpec(16, scene=2101101, motion="fast", hold=2)]
+    path = tmp_path / "burst.mp4"
+    truth = [t.start_frame for t in render_clip(path, shots, seed=21000, fps=25, size=(640, 360), crf=30).transitions]
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == truth
+    monkeypatch.setattr(flashes, "lights_part", lambda *args: False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == sorted(truth + [30, 32])

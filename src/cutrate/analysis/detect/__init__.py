@@ -88,8 +88,12 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: lens, see :data:`.flashes.STAYED`; 22: an object passing the lens may be as quick as
 #: a flash, see :data:`.flashes.LENS_SHORTEST`; 23: a shape of one colour that the
 #: scene does not show, sweeping across the lens while the rest of the picture goes
-#: on, is an object passing the lens, see :func:`.flashes.sweeps_lens`).
-RULES_VERSION = 23
+#: on, is an object passing the lens, see :func:`.flashes.sweeps_lens`; 24: light
+#: falling on part of a shot that moves on meanwhile, gone where it fell, is no
+#: inserted shot, see :func:`.flashes.lights_part`; 25: a dissolve between two moving
+#: shots fits its mix on a coarse grid of mean colours, and may hold what the cut
+#: tests took for an in-shot event, see :data:`.dissolves.COARSE_FIT`).
+RULES_VERSION = 25
 
 
 def detector_id(settings: DetectSettings) -> str:

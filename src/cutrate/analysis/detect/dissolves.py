@@ -75,6 +75,15 @@ RAMP_MAX = 3.0
 #: along a luma ramp.
 DIP = 0.85
 DIP_FIT = 0.10
+#: Such a window whose mix error is larger still may fit on a coarse grid: the mean
+#: luma and chroma of COARSE_GRID blocks of the thumbnails, in which shapes moving
+#: within a block and a pan of a fraction of a block barely count, fit the mix to
+#: within COARSE_FIT; the progress of the mix (:func:`mix_span`) is then measured on
+#: that grid too.
+COARSE_GRID = (3, 4)
+COARSE_FIT = 0.15
+#: How a window fits the mix: closely, loosely (:data:`DIP`), on the coarse grid.
+CLOSE, LOOSE, COARSE = 0, 1, 2
 #: Confidence: the product of sigmoids of the fit margin, the structural change and
 #: the monotony, in these units (WOBBLE_OK is the wobble of a confident dissolve).
 FIT_UNIT = 0.03
@@ -222,6 +231,31 @@ def mix_fit(win: _Window, c: np.ndarray, h: int, fit: float) -> tuple[np.ndarray
     return dab, rel
 
 
+def coarse_vectors(features: Features, lo: int, hi: int) -> np.ndarray:
+    """Mean luma and chroma of the COARSE_GRID blocks of frames ``lo .. hi-1``,
+    shape (frames, 3 * blocks)."""
+    gy, gx = COARSE_GRID
+
+    def means(x: np.ndarray) -> np.ndarray:  # (frames, planes, h, w) -> (frames, planes * gy * gx)
+        k, p, h, w = x.shape
+        x = x[:, :, : h // gy * gy, : w // gx * gx].astype(np.float32)
+        return x.reshape(k, p, gy, h // gy, gx, w // gx).mean(axis=(3, 5)).reshape(k, -1)
+
+    return np.concatenate([means(features.thumb_y[lo:hi, None]), means(features.thumb_uv[lo:hi])], axis=1)
+
+
+def coarse_fit(a: np.ndarray, mid: np.ndarray, b: np.ndarray, q1: np.ndarray, q3: np.ndarray, h: int) -> np.ndarray:
+    """The relative error of the linear mix of coarse vectors ``a`` and ``b`` (the
+    ends of windows of half-length ``h``) at their middle and quarter frames, as in
+    :func:`mix_fit` (inf where the ends are closer than MIN_END_CONTRAST / 4)."""
+    q = max(1, h // 2)
+    wq = 0.5 - q / (2 * h)
+    dab = np.abs(b - a).mean(1)
+    err = (np.abs(mid - 0.5 * (a + b)).mean(1) + np.abs(q1 - ((1 - wq) * a + wq * b)).mean(1)
+           + np.abs(q3 - (wq * a + (1 - wq) * b)).mean(1)) / 3.0
+    return np.where(dab >= MIN_END_CONTRAST / 4, err / np.maximum(dab, 1e-6), np.inf)
+
+
 def mix_span(x: np.ndarray, lo: int) -> tuple[int, int, int, float] | None:
     """Trim a dissolve window to where the mix actually moves.
 
@@ -292,10 +326,15 @@ def halfway(luma: np.ndarray, a: int, b: int) -> int:
 
 
 def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.ndarray,
-             cut_at: np.ndarray | None = None) -> list[tuple[int, int, float, bool]]:
-    """Non-overlapping windows ``(lo, hi, fit error, loose)`` that fit a linear mix,
-    merged; ``loose`` windows fit only as a mix seen through motion (:data:`DIP`), hold
-    none of the cuts marked in ``cut_at`` and touch no window that fits better."""
+             cut_at: np.ndarray | None = None) -> list[tuple[int, int, float, int]]:
+    """Non-overlapping windows ``(lo, hi, fit error, fit)`` that fit a linear mix,
+    merged; ``fit`` is CLOSE, or LOOSE or COARSE for windows that fit only as a mix
+    seen through motion (:data:`DIP`, :data:`COARSE_FIT`): these hold none of the
+    cuts marked in ``cut_at`` nor frames marked in ``taken``, and touch no window
+    that fits better.  No window ends on a frame marked in ``taken`` or ``flat``;
+    one that fits closely may hold frames marked in ``taken`` (what the cut tests
+    took for an in-shot event, a drawing change on twos seen through the mix, say:
+    a close fit of the frames themselves says they are a mix)."""
     fps = features.info.frame_rate
     n = features.n
     hmin = max(2, int(round(s.dissolve_min_s * fps / 2)))
@@ -303,20 +342,22 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
     halves = sorted({int(round(h)) for h in np.geomspace(hmin, hmax, HALF_LENGTHS)})
     fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # fit errors, centres, halves of windows that fit
     loose: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # the same for windows that fit loosely
-    cum_taken = np.concatenate([[0], np.cumsum(taken)])
+    rough: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # ... and for those that fit on the coarse grid
     # a window with a cut-sized step inside is never taken (see below): skip it now
     cum_step = np.concatenate([[0], np.cumsum(features.score >= MAX_STEP)])
     cum_cut = np.concatenate([[0], np.cumsum(np.zeros(n, bool) if cut_at is None else cut_at)])
+    cum_taken = np.concatenate([[0], np.cumsum(taken)])
     spread = features.luma_std.astype(np.float64)
     hmax_used = max(halves)
     for c0 in range(0, n, CHUNK):
         lo_x, hi_x = max(0, c0 - hmax_used), min(n, c0 + CHUNK + hmax_used)
         window = _Window(_thumb_levels(features, np.arange(lo_x, hi_x)), lo_x)
+        coarse = coarse_vectors(features, lo_x, hi_x)
         for h in halves:
             c = np.arange(max(c0, h), min(c0 + CHUNK, n - h))
             if c.size == 0:
                 continue
-            c = c[~flat[c - h] & ~flat[c + h] & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)
+            c = c[~flat[c - h] & ~flat[c + h] & ~taken[c - h] & ~taken[c + h]
                   & ((cum_step[c + h + 1] - cum_step[c - h + 1]) == 0)]
             if c.size == 0:
                 continue
@@ -324,24 +365,32 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
             ok = rel <= s.dissolve_fit
             fits.append((rel[ok], c[ok], np.full(int(ok.sum()), h)))
             ends = np.sqrt(0.5 * (spread[c - h] ** 2 + spread[c + h] ** 2))
-            c = c[~ok & (spread[c] <= DIP * ends) & ((cum_cut[c + h + 1] - cum_cut[c - h + 1]) == 0)]
+            c = c[~ok & (spread[c] <= DIP * ends) & ((cum_cut[c + h + 1] - cum_cut[c - h + 1]) == 0)
+                  & ((cum_taken[c + h + 1] - cum_taken[c - h]) == 0)]
             if c.size:
                 _, rel = mix_fit(window, c, h, s.dissolve_fit + DIP_FIT)
                 ok = rel <= s.dissolve_fit + DIP_FIT
                 # the error counted from the loose limit, as a close fit's from the strict one
                 loose.append((rel[ok] - DIP_FIT, c[ok], np.full(int(ok.sum()), h)))
+                c = c[~ok]
+                if c.size:
+                    rel = coarse_fit(coarse[c - h - lo_x], coarse[c - lo_x], coarse[c + h - lo_x],
+                                     coarse[c - max(1, h // 2) - lo_x], coarse[c + max(1, h // 2) - lo_x], h)
+                    ok = rel <= COARSE_FIT
+                    rough.append((rel[ok] - COARSE_FIT + s.dissolve_fit, c[ok], np.full(int(ok.sum()), h)))
     used = np.zeros(n, bool)
-    found = _pick(features, fits, used, 0)
-    found += _pick(features, loose, used, MERGE_GAP)
+    found = _pick(features, fits, used, 0, CLOSE)
+    found += _pick(features, loose, used, MERGE_GAP, LOOSE)
+    found += _pick(features, rough, used, MERGE_GAP, COARSE)
     found.sort()
     return found
 
 
 def _pick(features: Features, fits: list[tuple[np.ndarray, np.ndarray, np.ndarray]], used: np.ndarray,
-          gap: int) -> list[tuple[int, int, float, bool]]:
+          gap: int, tier: int) -> list[tuple[int, int, float, int]]:
     """The windows of ``fits`` that do not overlap each other nor come within ``gap``
     frames of the frames marked in ``used`` (which they then mark), merged when closer
-    than MERGE_GAP; a positive ``gap`` marks them loose."""
+    than MERGE_GAP, each marked with ``tier`` (how it fits)."""
     errors, centres, halves_of = (np.concatenate(x) for x in zip(*fits)) if fits else (np.zeros(0),) * 3
     # longest windows first (a long dissolve also fits its shorter sub-windows), then
     # the best fits; ties in the order found (a stable sort)
@@ -366,7 +415,7 @@ def _pick(features: Features, fits: list[tuple[np.ndarray, np.ndarray, np.ndarra
             merged[-1][2] = min(merged[-1][2], rel)
         else:
             merged.append([lo, hi, rel])
-    return [(lo, hi, rel, gap > 0) for lo, hi, rel in merged]
+    return [(lo, hi, rel, tier) for lo, hi, rel in merged]
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
@@ -378,8 +427,9 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 def find_spans(features: Features, s: DetectSettings, events: np.ndarray, flat: np.ndarray,
                blocked: np.ndarray | None = None, cut_at: np.ndarray | None = None) -> list[tuple[Transition, int, int]]:
-    """The dissolves of a video, avoiding the frames marked in ``events``, each with
-    the first and last frame at which a cut is a drawing change seen through its mix.
+    """The dissolves of a video, none of whose windows ends on a frame marked in
+    ``events``, each with the first and last frame at which a cut is a drawing change
+    seen through its mix.
     A dissolve grows along its luma ramp (:func:`luma_ramp`) onto no frame marked in
     ``flat`` or ``blocked`` (fades and flashes).  Cuts are absorbed up to CUT_BEFORE
     frames before its first frame and on the frame after its end, where the mix
@@ -390,8 +440,10 @@ def find_spans(features: Features, s: DetectSettings, events: np.ndarray, flat: 
     found: list[tuple[Transition, int, int]] = []
     longest = max(2, int(round(s.dissolve_max_s * features.info.frame_rate)))
     stop = flat if blocked is None else flat | blocked
-    for lo, hi, rel, loose in _windows(features, s, events, flat, cut_at):
-        span = mix_span(thumb_vectors(features, np.arange(lo, hi + 1)), lo)
+    for lo, hi, rel, tier in _windows(features, s, events, flat, cut_at):
+        loose = tier != CLOSE
+        vectors = coarse_vectors(features, lo, hi + 1) if tier == COARSE else thumb_vectors(features, np.arange(lo, hi + 1))
+        span = mix_span(vectors, lo)
         if span is None:
             continue
         a, b, c, wobble = span

@@ -164,6 +164,9 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
             # or the scene with things moved, unless the picture a replacement brought
             # holds (when no flash's light has gone meanwhile)
             returned = not (replaced and still_after(thumbs, t, k) and not (lit and _dimmed(luma, pre, k)))
+        if not returned and lit and _dimmed(luma, pre, k):
+            # or light fell on part of the scene and has gone, while the scene moved on
+            returned = lights_part(thumbs, pre, t, k, s)
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
@@ -316,6 +319,38 @@ def sweeps_lens(thumbs: Thumbs, pre: int, after: int) -> bool:
             and _continues(planes[:, -2], planes[:, -1], near[-2] & ~near[-1], beyond))
 
 
+def lights_part(thumbs: Thumbs, pre: int, t: int, back: int, s: DetectSettings) -> bool:
+    """Whether frames ``t .. back-1`` are light falling on part of the shot of frame
+    ``pre`` (a muzzle flash, a burst of fire), gone again on frame ``back``, while the
+    rest of the picture continues the shot, which may move on meanwhile (animation
+    on twos or threes, a pan).  Frame ``t`` is frame ``pre`` with part of it (from
+    SWEEP_SCENE to SWEEP_COVER_MOST of the picture) at least SWEEP_HIDES luma levels
+    brighter; frame ``back`` is frame ``back - 1`` with part of it as much darker
+    again, the parts overlapping by at least SWEEP_OVERLAP of the smaller; clear of
+    the light, both frames changed no more than the shot does from frame to frame
+    beside the event (:func:`_continues`), and frame ``back`` is the scene of frame
+    ``pre`` with things moved (:meth:`.Thumbs.moved_only`, as far as the shot
+    moves).  A short shot cut in between fails: its picture does not continue the
+    shot, apart from one part of it brighter; so does a cut to a brighter shot of the
+    same film: the frame after its light is another picture."""
+    if back - t < 1 or pre < HOLD_PHASES or back + HOLD_PHASES >= thumbs.n:
+        return False
+    if not thumbs.moved_only(pre, back, s, pan=True):
+        return False
+    planes = np.stack(thumbs.yuv([pre, t, back - 1, back])).astype(np.float32)  # (3, 4, h, w)
+    lit = planes[0, 1] - planes[0, 0] >= SWEEP_HIDES
+    gone = planes[0, 2] - planes[0, 3] >= SWEEP_HIDES
+    for m in (lit, gone):
+        if not SWEEP_SCENE <= float(m.mean()) <= SWEEP_COVER_MOST:
+            return False
+    if (lit & gone).sum() < SWEEP_OVERLAP * min(lit.sum(), gone.sum()):
+        return False  # the light went from another part than it fell on
+    before = _own_change(thumbs, range(pre - HOLD_PHASES, pre))
+    beyond = _own_change(thumbs, range(back, back + HOLD_PHASES))
+    return (_continues(planes[:, 1], planes[:, 0], lit, before, edge=False)
+            and _continues(planes[:, 2], planes[:, 3], gone, beyond, edge=False))
+
+
 def _own_change(thumbs: Thumbs, frames: range) -> float:
     """The most the shot's luma changed from one of ``frames`` to the next (mean
     absolute difference, 0..255)."""
@@ -323,14 +358,17 @@ def _own_change(thumbs: Thumbs, frames: range) -> float:
     return max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in frames)
 
 
-def _continues(inside: np.ndarray, outside: np.ndarray, covered: np.ndarray, own: float) -> bool:
+def _continues(inside: np.ndarray, outside: np.ndarray, covered: np.ndarray, own: float, *,
+               edge: bool = True) -> bool:
     """Whether picture ``inside`` (luma and chroma planes) is picture ``outside``
     with a shape over the pixels ``covered``: they changed by at least SWEEP_HIDES
     levels of luma or chroma and SWEEP_HIDES_SHARE times the rest (a shape hides
     what was there; a dissolve mixes it in a little at a time), and the pixels
     clear of it (and of its edge) changed in luma no more than CONTINUE times
-    ``own``, the shot's own change from frame to frame, plus STATIC_LEVEL."""
-    clear = ~_grow(covered)
+    ``own``, the shot's own change from frame to frame, plus STATIC_LEVEL.  Without
+    ``edge``, the pixels next to ``covered`` count as clear (light fades out softly
+    at its edge; a shape's edge moves with it)."""
+    clear = ~_grow(covered) if edge else ~covered
     if not covered.any() or clear.sum() < SWEEP_SCENE * clear.size:
         return False
     diff = np.abs(inside - outside)  # (3, h, w)
@@ -437,6 +475,8 @@ def is_insert(features: Features, thumbs: Thumbs, t: int, end: int, s: DetectSet
         return False
     if float(features.luma_mean[t:end].mean()) < float(features.luma_mean[t - 1]) + BRIGHTER:
         return True
+    if lights_part(thumbs, t - 1, t, end, s):
+        return False  # light on part of the scene, which moved on (its drawing changed) meanwhile
     change = thumbs.y[t].astype(np.float32) - thumbs.y[t - 1].astype(np.float32)
     return float((change < -DARKER_LEVEL).mean()) >= DARKER_SHARE or own_picture(thumbs, t - 1, t, end - 1)
 
