@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import cutrate
-from cutrate.analysis.detect import dissolves, flashes
-from cutrate.testing.clips import Dissolve, Flash, PassBy, ShotSpec, render_clip
+from cutrate.analysis.detect import cuts, dissolves, flashes
+from cutrate.testing.clips import Dissolve, Flash, Freeze, PassBy, ShotSpec, render_clip
 
 
 def _render(path: Path, shots: list[ShotSpec], seed: int) -> Path:
@@ -229,3 +229,18 @@ def test_light_on_part_of_a_shot_on_threes_whose_drawing_changes_under_it_is_no_
     assert [t.frame for t in cutrate.detect_transitions(features)] == truth
     monkeypatch.setattr(flashes, "lights_part", lambda *args: False)
     assert [t.frame for t in cutrate.detect_transitions(features)] == sorted(truth + [30, 32])
+
+
+def test_a_freeze_in_fast_animation_on_twos_keeps_its_beat(tmp_path, monkeypatch):
+    # fast animation on twos stops for 42 frames: the last drawing change before the
+    # freeze has the beat on one side only, and the picture holds on the other (the
+    # held side may be left out, as the side of the next cut is; synthetic seed 19
+    # gave false cuts at a freeze's start and end before rules 26)
+    shots = [ShotSpec(119, scene=1911001, motion="fast", hold=2, events=(Freeze(64, frames=42),)),
+             ShotSpec(20, scene=1911002, motion="drift")]
+    path = tmp_path / "freeze.mp4"
+    truth = [t.start_frame for t in render_clip(path, shots, seed=19010, fps=25, size=(640, 360), crf=20).transitions]
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == truth
+    monkeypatch.setattr(cuts, "_held", lambda *args: False)
+    assert len(cutrate.detect_transitions(features)) == len(truth) + 1

@@ -92,8 +92,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: falling on part of a shot that moves on meanwhile, gone where it fell, is no
 #: inserted shot, see :func:`.flashes.lights_part`; 25: a dissolve between two moving
 #: shots fits its mix on a coarse grid of mean colours, and may hold what the cut
-#: tests took for an in-shot event, see :data:`.dissolves.COARSE_FIT`).
-RULES_VERSION = 25
+#: tests took for an in-shot event, see :data:`.dissolves.COARSE_FIT`; 26: a change
+#: with the beat of twos or threes on one side and a freeze on the other is a drawing
+#: change, see :func:`.cuts.on_a_beat`).
+RULES_VERSION = 26
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -102,7 +102,8 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
     before and after it (only one side at the very start or end of the video), and quiet
     frames in between (below QUIET_SHARE of it).  A side on which a larger change
     (the next cut) comes before the beat may be left out when the other side
-    keeps the beat for two beats."""
+    keeps the beat for two beats; so may a side that holds still for two beats (a
+    freeze: the animation stops after the change, or starts again with it)."""
     n = score.shape[0]
     s_t = float(score[t])
 
@@ -118,13 +119,20 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
             near = score[t + 1 : t + k + 1] if d > 0 else score[t - k : t]  # the frames up to that beat
             if beat(t + d * k, -d * k):
                 kept.append(2 if beat(t + 2 * d * k, -d * k) else 1)
-            elif float(near.max()) > s_t:
+            elif float(near.max()) > s_t or _held(score, t, d, 2 * k, QUIET_SHARE * s_t):
                 kept.append(None)
             else:
                 kept.append(0)
         if kept and all(v != 0 for v in kept) and (None not in kept or 2 in kept):
             return True
     return False
+
+
+def _held(score: np.ndarray, t: int, d: int, frames: int, quiet: float) -> bool:
+    """Whether the picture holds still (every change below ``quiet``) for ``frames``
+    frames after the change at ``t`` (``d`` = 1) or before it (``d`` = -1)."""
+    span = score[t + 1 : t + 1 + frames] if d > 0 else score[max(0, t - frames) : t]
+    return span.shape[0] == frames and float(span.max()) < quiet
 
 
 def static_share(thumbs: Thumbs, t: int) -> float:
