@@ -235,7 +235,7 @@ def test_a_freeze_in_fast_animation_on_twos_keeps_its_beat(tmp_path, monkeypatch
     # fast animation on twos stops for 42 frames: the last drawing change before the
     # freeze has the beat on one side only, and the picture holds on the other (the
     # held side may be left out, as the side of the next cut is; synthetic seed 19
-    # gave false cuts at a freeze's start and end before rules 26)
+    # gave false cuts at a freeze's start and end before rules 26, this clip one)
     shots = [ShotSpec(119, scene=1911001, motion="fast", hold=2, events=(Freeze(64, frames=42),)),
              ShotSpec(20, scene=1911002, motion="drift")]
     path = tmp_path / "freeze.mp4"

@@ -119,7 +119,7 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
             near = score[t + 1 : t + k + 1] if d > 0 else score[t - k : t]  # the frames up to that beat
             if beat(t + d * k, -d * k):
                 kept.append(2 if beat(t + 2 * d * k, -d * k) else 1)
-            elif float(near.max()) > s_t or _held(score, t, d, 2 * k, QUIET_SHARE * s_t):
+            elif float(near.max()) > s_t or _held(score, t, d, 2 * k):
                 kept.append(None)
             else:
                 kept.append(0)
@@ -128,11 +128,13 @@ def on_a_beat(score: np.ndarray, t: int) -> bool:
     return False
 
 
-def _held(score: np.ndarray, t: int, d: int, frames: int, quiet: float) -> bool:
-    """Whether the picture holds still (every change below ``quiet``) for ``frames``
-    frames after the change at ``t`` (``d`` = 1) or before it (``d`` = -1)."""
+def _held(score: np.ndarray, t: int, d: int, frames: int) -> bool:
+    """Whether the picture holds still for ``frames`` frames after the change at
+    ``t`` (``d`` = 1) or before it (``d`` = -1): every change below
+    :data:`.flashes.MOVING`, a freeze (a pan or slow motion on twos changes more,
+    however small beside a cut)."""
     span = score[t + 1 : t + 1 + frames] if d > 0 else score[max(0, t - frames) : t]
-    return span.shape[0] == frames and float(span.max()) < quiet
+    return span.shape[0] == frames and float(span.max()) < flashes.MOVING
 
 
 def static_share(thumbs: Thumbs, t: int) -> float:

@@ -79,7 +79,8 @@ DIP_FIT = 0.10
 #: luma and chroma of COARSE_GRID blocks of the thumbnails, in which shapes moving
 #: within a block and a pan of a fraction of a block barely count, fit the mix to
 #: within COARSE_FIT; the progress of the mix (:func:`mix_span`) is then measured on
-#: that grid too.
+#: that grid too.  Each block has one luma and two chroma means, so chroma weighs
+#: twice as much as luma there; on the thumbnails luma weighs twice as much.
 COARSE_GRID = (3, 4)
 COARSE_FIT = 0.15
 #: How a window fits the mix: closely, loosely (:data:`DIP`), on the coarse grid.
@@ -244,16 +245,15 @@ def coarse_vectors(features: Features, lo: int, hi: int) -> np.ndarray:
     return np.concatenate([means(features.thumb_y[lo:hi, None]), means(features.thumb_uv[lo:hi])], axis=1)
 
 
-def coarse_fit(a: np.ndarray, mid: np.ndarray, b: np.ndarray, q1: np.ndarray, q3: np.ndarray, h: int) -> np.ndarray:
-    """The relative error of the linear mix of coarse vectors ``a`` and ``b`` (the
-    ends of windows of half-length ``h``) at their middle and quarter frames, as in
-    :func:`mix_fit` (inf where the ends are closer than MIN_END_CONTRAST / 4)."""
+def coarse_fit(coarse: np.ndarray, c: np.ndarray, h: int) -> np.ndarray:
+    """For windows ``c - h .. c + h`` (rows of ``coarse``, :func:`coarse_vectors`):
+    the relative error of the linear mix of their ends at the middle and quarter
+    frames, as in :func:`mix_fit` (inf where the ends are closer than
+    MIN_END_CONTRAST / 4: block means differ less than pixels do)."""
     q = max(1, h // 2)
-    wq = 0.5 - q / (2 * h)
-    dab = np.abs(b - a).mean(1)
-    err = (np.abs(mid - 0.5 * (a + b)).mean(1) + np.abs(q1 - ((1 - wq) * a + wq * b)).mean(1)
-           + np.abs(q3 - (wq * a + (1 - wq) * b)).mean(1)) / 3.0
-    return np.where(dab >= MIN_END_CONTRAST / 4, err / np.maximum(dab, 1e-6), np.inf)
+    mid, q1, q3 = _bounds(coarse, c, h, q, 0.5 - q / (2 * h))  # exact here: each block is one value
+    dab = np.abs(coarse[c + h] - coarse[c - h]).mean(1)
+    return np.where(dab >= MIN_END_CONTRAST / 4, (mid + q1 + q3) / 3.0 / np.maximum(dab, 1e-6), np.inf)
 
 
 def mix_span(x: np.ndarray, lo: int) -> tuple[int, int, int, float] | None:
@@ -374,9 +374,9 @@ def _windows(features: Features, s: DetectSettings, taken: np.ndarray, flat: np.
                 loose.append((rel[ok] - DIP_FIT, c[ok], np.full(int(ok.sum()), h)))
                 c = c[~ok]
                 if c.size:
-                    rel = coarse_fit(coarse[c - h - lo_x], coarse[c - lo_x], coarse[c + h - lo_x],
-                                     coarse[c - max(1, h // 2) - lo_x], coarse[c + max(1, h // 2) - lo_x], h)
+                    rel = coarse_fit(coarse, c - lo_x, h)
                     ok = rel <= COARSE_FIT
+                    # the error counted from the coarse limit, as a close fit's from the strict one
                     rough.append((rel[ok] - COARSE_FIT + s.dissolve_fit, c[ok], np.full(int(ok.sum()), h)))
     used = np.zeros(n, bool)
     found = _pick(features, fits, used, 0, CLOSE)
@@ -435,8 +435,9 @@ def find_spans(features: Features, s: DetectSettings, events: np.ndarray, flat: 
     frames before its first frame and on the frame after its end, where the mix
     begins and ends below what is measured; on an end grown along the ramp, only up
     to the ramp's own end (the frame after it broke the ramp's pace, as a cut does).
-    A dissolve that fits only loosely (:data:`DIP`) holds none of the cuts marked in
-    ``cut_at`` and absorbs none."""
+    A dissolve that fits only loosely or on the coarse grid (:data:`DIP`,
+    :data:`COARSE_FIT`) holds none of the cuts marked in ``cut_at`` and none of the
+    frames marked in ``events``, absorbs no cut and does not grow along a ramp."""
     found: list[tuple[Transition, int, int]] = []
     longest = max(2, int(round(s.dissolve_max_s * features.info.frame_rate)))
     stop = flat if blocked is None else flat | blocked

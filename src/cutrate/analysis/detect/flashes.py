@@ -164,9 +164,6 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
             # or the scene with things moved, unless the picture a replacement brought
             # holds (when no flash's light has gone meanwhile)
             returned = not (replaced and still_after(thumbs, t, k) and not (lit and _dimmed(luma, pre, k)))
-        if not returned and lit and _dimmed(luma, pre, k):
-            # or light fell on part of the scene and has gone, while the scene moved on
-            returned = lights_part(thumbs, pre, t, k, s)
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
