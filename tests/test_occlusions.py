@@ -244,3 +244,17 @@ def test_a_freeze_in_fast_animation_on_twos_keeps_its_beat(tmp_path, monkeypatch
     assert [t.frame for t in cutrate.detect_transitions(features)] == truth
     monkeypatch.setattr(cuts, "_held", lambda *args: False)
     assert len(cutrate.detect_transitions(features)) == len(truth) + 1
+
+
+def test_a_dissolve_out_of_fast_animation_on_twos_is_one_dissolve(tmp_path):
+    # drawing changes on twos seen through the mix are taken for in-shot events by
+    # the cut tests; the window that fits the mix closely may hold them (before
+    # rules 25 it could not, and the dissolve came out as a cut at its start:
+    # synthetic seed 21)
+    shots = [ShotSpec(70, scene=2116008, motion="fast", hold=2, grain=4.84),
+             ShotSpec(60, scene=2116009, motion="static", grain=3.57, enter=Dissolve(frames=29))]
+    path = tmp_path / "mix.mp4"
+    truth = render_clip(path, shots, seed=21015, fps=25, size=(640, 360), crf=20).transitions[0]
+    found = cutrate.detect_transitions(cutrate.load_features(path, use_cache=False))
+    assert [t.kind for t in found] == ["dissolve"]
+    assert truth.start_frame - 2 <= found[0].frame <= truth.end_frame + 2
