@@ -310,8 +310,7 @@ def sweeps_lens(thumbs: Thumbs, pre: int, after: int) -> bool:
     # the rest of the picture continues the shot: on the first and last frames, the
     # part clear of the shape changed from the frame outside no more than the shot
     # changes from frame to frame beside the event
-    before = _own_change(thumbs, range(pre - HOLD_PHASES, pre))
-    beyond = _own_change(thumbs, range(after, after + HOLD_PHASES))
+    before, beyond = _own_changes(thumbs, pre, after)
     return (_continues(planes[:, 1], planes[:, 0], near[1] & ~near[0], before)
             and _continues(planes[:, -2], planes[:, -1], near[-2] & ~near[-1], beyond))
 
@@ -342,17 +341,21 @@ def lights_part(thumbs: Thumbs, pre: int, t: int, back: int, s: DetectSettings) 
             return False
     if (lit & gone).sum() < SWEEP_OVERLAP * min(lit.sum(), gone.sum()):
         return False  # the light went from another part than it fell on
-    before = _own_change(thumbs, range(pre - HOLD_PHASES, pre))
-    beyond = _own_change(thumbs, range(back, back + HOLD_PHASES))
+    before, beyond = _own_changes(thumbs, pre, back)
     return (_continues(planes[:, 1], planes[:, 0], lit, before, edge=False)
             and _continues(planes[:, 2], planes[:, 3], gone, beyond, edge=False))
 
 
-def _own_change(thumbs: Thumbs, frames: range) -> float:
-    """The most the shot's luma changed from one of ``frames`` to the next (mean
-    absolute difference, 0..255)."""
+def _own_changes(thumbs: Thumbs, pre: int, after: int) -> tuple[float, float]:
+    """The most the shot's luma changed from one frame to the next (mean absolute
+    difference, 0..255) over the HOLD_PHASES frames up to frame ``pre`` and from
+    frame ``after`` on: its own motion either side of an event between them."""
     y = thumbs.y
-    return max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in frames)
+
+    def most(frames: range) -> float:
+        return max(float(np.abs(y[j + 1].astype(np.float32) - y[j]).mean()) for j in frames)
+
+    return most(range(pre - HOLD_PHASES, pre)), most(range(after, after + HOLD_PHASES))
 
 
 def _continues(inside: np.ndarray, outside: np.ndarray, covered: np.ndarray, own: float, *,
