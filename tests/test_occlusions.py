@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import cutrate
-from cutrate.analysis.detect import cuts, dissolves, flashes
+from cutrate.analysis.detect import common, cuts, dissolves, flashes
 from cutrate.testing.clips import Dissolve, Flash, Freeze, PassBy, ShotSpec, render_clip
 
 
@@ -258,3 +258,33 @@ def test_a_dissolve_out_of_fast_animation_on_twos_is_one_dissolve(tmp_path):
     found = cutrate.detect_transitions(cutrate.load_features(path, use_cache=False))
     assert [t.kind for t in found] == ["dissolve"]
     assert truth.start_frame - 2 <= found[0].frame <= truth.end_frame + 2
+
+
+def test_a_short_shot_of_another_colour_whose_flat_areas_match_in_luma_is_a_cut(tmp_path, monkeypatch):
+    # a 5-frame cutaway to a grey scene from a purple one of the same luma, and back:
+    # the flat parts of the picture match in structure, as the part of the scene
+    # left in view by a shape passing the lens would, but not in colour (synthetic
+    # seed 19 missed both cuts before rules 27)
+    shots = [ShotSpec(20, scene=1913004, motion="drift"), ShotSpec(5, scene=1913005, motion="drift", hold=3),
+             ShotSpec(20, scene=1913004, motion="fast")]
+    path = tmp_path / "cutaway.mp4"
+    render_clip(path, shots, seed=19012, fps=30, size=(640, 360), crf=22)
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == [20, 25]
+    monkeypatch.setattr(common, "CHROMA_KEPT", float("inf"))
+    assert [t.frame for t in cutrate.detect_transitions(features)] == []
+
+
+def test_a_same_background_shot_whose_texture_lines_up_again_has_not_returned(tmp_path, monkeypatch):
+    # a 6-frame shot of new shapes in front of the same panning stripes: a few frames
+    # in, the stripes line up with the frame before the cut again, as the scene does
+    # after a shape has passed the lens, but the new shapes' colours are still there
+    # (synthetic seed 24 missed the cut before rules 27)
+    shots = [ShotSpec(30, scene=2415001, motion="pan", hold=3), ShotSpec(6, scene=2415002, look=2415001, motion="fast", hold=2),
+             ShotSpec(11, scene=2415001, motion="drift", hold=2), ShotSpec(10, scene=2415003, motion="drift")]
+    path = tmp_path / "stripes.mp4"
+    render_clip(path, shots, seed=24014, fps=24, size=(640, 360), crf=30)
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == [30, 36, 47]
+    monkeypatch.setattr(flashes, "COLOURS_STAYED", float("inf"))
+    assert [t.frame for t in cutrate.detect_transitions(features)] == [30, 47]

@@ -94,8 +94,11 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: shots fits its mix on a coarse grid of mean colours, and may hold what the cut
 #: tests took for an in-shot event, see :data:`.dissolves.COARSE_FIT`; 26: a change
 #: with the beat of twos or threes on one side and a freeze on the other is a drawing
-#: change, see :func:`.cuts.on_a_beat`).
-RULES_VERSION = 26
+#: change, see :func:`.cuts.on_a_beat`; 27: part of the scene is in view only where
+#: flat areas keep their colour too, see :data:`.common.CHROMA_KEPT`, and a picture
+#: that keeps the new colours a change brought has not returned, see
+#: :data:`.flashes.COLOURS_STAYED`).
+RULES_VERSION = 27
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -49,6 +49,11 @@ REPLACED_COLOUR = 0.6
 #: time order, so these stay bounded whatever its length (the pair results, about
 #: 1.3 KB per frame of video, are all kept).
 KEEP_FRAMES = 4096
+#: A flat block (luma deviation below FLAT_BLOCK, levels 0..255) keeps its colour
+#: when its mean chroma moved less than CHROMA_KEPT (|U| + |V|, levels 0..255,
+#: :meth:`Thumbs.recoloured_blocks`).
+FLAT_BLOCK = 6.0
+CHROMA_KEPT = 12.0
 #: Thumbnail rows and columns at the edges that stay darker than BORDER_LEVEL
 #: (0..255) in all but BORDER_SHARE of the frames are letterbox or pillarbox bars:
 #: the same in every shot, so frame comparisons leave them out.
@@ -191,6 +196,7 @@ class Thumbs:
         self._edges: dict[tuple[int, int], tuple[float, int]] = {}
         self._in_view: dict[tuple[int, int, int], np.ndarray] = {}
         self._colour: dict[int, np.ndarray] = {}
+        self._block_colour: dict[int, np.ndarray] = {}
         self._stats = BlockStats(self.y, grid=THUMB_GRID, shifts=THUMB_SHIFTS)
 
     def dis(self, i: int, j: int) -> float:
@@ -315,6 +321,29 @@ class Thumbs:
         if v is None:
             v = self._colour[i] = np.median(np.stack(self.yuv([i])).reshape(3, -1), axis=1).astype(np.float32)
         return v
+
+    def block_colour(self, i: int) -> np.ndarray:
+        """The luma deviation and mean chroma (U, V) of each block of
+        :meth:`blocks_after` (unshifted) in frame ``i``, shape (blocks, 3)."""
+        v = self._block_colour.get(i)
+        if v is None:
+            y, u, w = self.yuv([i])
+            gy, gx = THUMB_GRID
+            mx, my = THUMB_SHIFTS
+            hb, wb = (y.shape[1] - 2 * my) // gy, (y.shape[2] - 2 * mx) // gx
+            planes = np.stack([y[0], u[0], w[0]]).astype(np.float32)[:, my : my + hb * gy, mx : mx + wb * gx]
+            blocks = planes.reshape(3, gy, hb, gx, wb).transpose(0, 1, 3, 2, 4).reshape(3, gy * gx, hb * wb)
+            v = self._block_colour[i] = np.stack([blocks[0].std(axis=1), blocks[1].mean(axis=1), blocks[2].mean(axis=1)], axis=1)
+        return v
+
+    def recoloured_blocks(self, i: int, k: int) -> np.ndarray:
+        """Per block of :meth:`blocks_after`, whether it is flat in frames ``i`` and
+        ``k`` (luma deviation below FLAT_BLOCK) with mean chroma CHROMA_KEPT levels or
+        more apart (|U| + |V|): flat areas of the same luma match in structure
+        whatever their colour, bool (blocks,)."""
+        a, b = self.block_colour(i), self.block_colour(k)
+        flat = (a[:, 0] < FLAT_BLOCK) & (b[:, 0] < FLAT_BLOCK)
+        return flat & (np.abs(b[:, 1:] - a[:, 1:]).sum(axis=1) >= CHROMA_KEPT)
 
     def blocks_after(self, i: int, first: int, last: int) -> np.ndarray:
         """Block dissimilarities of frame ``i`` against each of frames ``first..last``,

@@ -50,6 +50,9 @@ FLASH_LUMA = 150.0
 #: when their mean luma, and that of the first of them, exceed the pre-frame's by
 #: this much.
 BRIGHTER = 10.0
+#: A picture that still shows COLOURS_STAYED of the new colours the change brought
+#: has not returned (:func:`_colours_stayed`).
+COLOURS_STAYED = 0.6
 #: Something passing the lens covers most of the picture: an event longer than a
 #: flash that kept STAYED of the background in view while things moved (MOVING) is
 #: a shot of the same scene cut in, not an occlusion (:func:`_background_stayed`).
@@ -141,7 +144,9 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     # blocks of the frame before the event against every frame after it
     blocks = thumbs.blocks_after(pre, t, t + longest)
     back = blocks.mean(1)
-    in_view = np.sort(blocks, axis=1)[:, 1]  # how clearly part of the scene stays in view
+    # how clearly part of the scene stays in view (its structure and its colour)
+    other_colour = np.array([thumbs.recoloured_blocks(pre, k) for k in range(t, t + longest + 1)])
+    in_view = np.sort(np.where(other_colour, 1.0, blocks), axis=1)[:, 1]
     # how far the picture has gone: a shape entering the lens starts with a small
     # change and covers more, so the return is judged against the largest departure
     away = np.maximum.accumulate(np.maximum(back, score_t))
@@ -164,6 +169,8 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
             # or the scene with things moved, unless the picture a replacement brought
             # holds (when no flash's light has gone meanwhile)
             returned = not (replaced and still_after(thumbs, t, k) and not (lit and _dimmed(luma, pre, k)))
+        if returned and length >= LENS_SHORTEST and _colours_stayed(features, thumbs, t, k, s):
+            returned = False  # the colours the change brought are still there: another shot
         # a flash may cover everything; a longer occlusion enters and leaves the
         # picture, so its first and last frames still show part of the scene
         # (an insert shot, A-B-A, shows none of it on its first frame)
@@ -185,6 +192,16 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         if returned:
             break
     return None if passed is None else t + passed
+
+
+def _colours_stayed(features: Features, thumbs: Thumbs, t: int, k: int, s: DetectSettings) -> bool:
+    """Whether frame ``k`` still shows the colours the change at ``t`` brought: at
+    least ``moved_color`` of its colours are not found near frame ``t - 1``'s, and
+    at least COLOURS_STAYED as many as at ``t`` (an object leaving the lens takes
+    its colours with it; after a cut to the same background, the structure of
+    the background may line up again while the new things stay)."""
+    cc = thumbs.color_change(t - 1, k)
+    return cc >= s.moved_color and cc >= COLOURS_STAYED * float(features.color_change[t])
 
 
 def _background_stayed(features: Features, thumbs: Thumbs, pre: int, end: int) -> bool:
