@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import cutrate
-from cutrate.analysis.detect import common, cuts, dissolves, flashes
+from cutrate.analysis.detect import common, cuts, dissolves, fades, flashes
 from cutrate.testing.clips import Dissolve, Flash, Freeze, PassBy, ShotSpec, render_clip
 
 
@@ -288,3 +288,18 @@ def test_a_same_background_shot_whose_texture_lines_up_again_has_not_returned(tm
     assert [t.frame for t in cutrate.detect_transitions(features)] == [30, 36, 47]
     monkeypatch.setattr(flashes, "COLOURS_STAYED", float("inf"))
     assert [t.frame for t in cutrate.detect_transitions(features)] == [30, 47]
+
+
+def test_a_flash_whose_first_frame_is_not_quite_flat_is_no_flash_cut(tmp_path, monkeypatch):
+    # a two-frame white flash over a pan: only its second frame is flat; the first,
+    # as bright, keeps a little of the stripes.  The flash starts where its light
+    # does, and the pan after it is the scene before it moved on (synthetic seed 24
+    # gave a flash cut before rules 27)
+    shots = [ShotSpec(40, scene=2419021, motion="pan", events=(Flash(24, frames=2, strength=0.63),)),
+             ShotSpec(20, scene=2419022)]
+    path = tmp_path / "flash.mp4"
+    render_clip(path, shots, seed=24018, fps=30, size=(1280, 720), crf=23)
+    features = cutrate.load_features(path, use_cache=False)
+    assert [(t.kind, t.frame) for t in cutrate.detect_transitions(features)] == [("cut", 40)]
+    monkeypatch.setattr(fades, "_lit_like", lambda mean, k: False)
+    assert [(t.kind, t.frame) for t in cutrate.detect_transitions(features)] == [("flash", 26), ("cut", 40)]

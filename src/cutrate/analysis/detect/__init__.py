@@ -97,7 +97,8 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: change, see :func:`.cuts.on_a_beat`; 27: part of the scene is in view only where
 #: flat areas keep their colour too, see :data:`.common.CHROMA_KEPT`, and a picture
 #: that keeps the new colours a change brought has not returned, see
-#: :data:`.flashes.COLOURS_STAYED`).
+#: :data:`.flashes.COLOURS_STAYED`, and a flash starts where its light does, also on a
+#: frame not quite flat, see :func:`.fades.find`).
 RULES_VERSION = 27
 
 

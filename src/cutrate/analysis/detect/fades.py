@@ -63,6 +63,12 @@ def walk_fade(std: np.ndarray, mean: np.ndarray, t: int, step: int, limit: int) 
     return cur
 
 
+def _lit_like(mean: np.ndarray, k: int) -> bool:
+    """Whether frame ``k`` is lit as a flash is, against the frame before it
+    (:data:`.flashes.FLASH_RISE` brighter and at least :data:`.flashes.FLASH_LUMA`)."""
+    return float(mean[k]) >= max(float(mean[k - 1]) + flashes.FLASH_RISE, flashes.FLASH_LUMA)
+
+
 def _same_picture(thumbs: Thumbs, i: int, j: int) -> bool:
     """Whether frame ``j`` shows the picture of frame ``i`` (SAME_PICTURE, SAME_RUN_COLOURS)."""
     return thumbs.dis(i, j) < SAME_PICTURE and thumbs.color_change(i, j) < SAME_RUN_COLOURS
@@ -89,13 +95,18 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
             continue
         pre, post = r0 - 1, r1 + 1
         bright = float(mean[r0 : r1 + 1].mean()) > FLASH_MEAN
+        first = r0  # the flash's first frame
         if bright:
             # a flash lasts as long as its light, also over frames a moving scene
-            # shows through a little too clearly to be flat
-            lit = flashes.flash_end(mean, r0, pre, s.flash_frames)
+            # shows through a little too clearly to be flat, before the flat run ...
+            while first - 1 > 0 and post - first < s.flash_frames and _lit_like(mean, first - 1):
+                first -= 1
+            pre = first - 1
+            # ... and after it
+            lit = flashes.flash_end(mean, first, pre, s.flash_frames)
             if lit is not None:
                 post = max(post, lit)
-        length = post - r0
+        length = post - first
         done = post
         start = walk_fade(std, mean, pre, -1, limit)
         end = walk_fade(std, mean, post, +1, limit)
@@ -116,11 +127,11 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
             a, b = (start, end) if faded else (pre, post)
             alike = _same_picture(thumbs, a, b) if faded else same
             if alike or thumbs.moved_only(a, b, s, pan=bright):
-                found.mark(r0, post)  # a flash or dropped frame inside one shot (which may have moved on)
+                found.mark(first, post)  # a flash or dropped frame inside one shot (which may have moved on)
                 continue
             same = alike
         if length <= s.flash_frames and bright:
-            found.add("flash", post, r0, post, FLASH_CONFIDENCE if not same else SAME_PICTURE_CONFIDENCE)
+            found.add("flash", post, first, post, FLASH_CONFIDENCE if not same else SAME_PICTURE_CONFIDENCE)
             continue
         darkness = 1.0 - float(std[r0 : r1 + 1].max()) / max(s.flat_std, 1e-6)
         found.add("fade", post, start, end,
