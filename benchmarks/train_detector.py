@@ -176,7 +176,7 @@ def add_data_arguments(ap: argparse.ArgumentParser) -> None:
     ap.add_argument("--splices", default="/tmp/cutrate-splices")
     ap.add_argument("--synthetic", default="/tmp/cutrate-train/synthetic")
     ap.add_argument("--synth-seed", type=int, default=7)
-    ap.add_argument("--synth-clips", type=int, default=24)
+    ap.add_argument("--synth-clips", type=int, default=96)
 
 
 def data_videos(a: argparse.Namespace) -> list[Video] | None:

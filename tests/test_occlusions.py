@@ -303,3 +303,20 @@ def test_a_flash_whose_first_frame_is_not_quite_flat_is_no_flash_cut(tmp_path, m
     assert [(t.kind, t.frame) for t in cutrate.detect_transitions(features)] == [("cut", 40)]
     monkeypatch.setattr(fades, "_lit_like", lambda mean, k: False)
     assert [(t.kind, t.frame) for t in cutrate.detect_transitions(features)] == [("flash", 26), ("cut", 40)]
+
+
+def test_a_weak_cut_that_brings_new_colours_is_found_when_the_model_is_sure(tmp_path, monkeypatch):
+    # fast shapes on ones, a 6-frame shot of others on twos and a pan on twos, all in
+    # front of the same grainy background: both cuts change the picture little more
+    # than the motion does (their rise above the neighbourhood is short of
+    # ``contrast``), but they bring colours not found nearby and the fitted model is
+    # sure (synthetic seed 24 missed them before rules 28)
+    shots = [ShotSpec(24, scene=2410007, motion="fast", grain=4.64),
+             ShotSpec(6, scene=2410008, look=2410007, motion="fast", hold=2, grain=5.71),
+             ShotSpec(30, scene=2410009, look=2410007, motion="pan", hold=2, grain=3.23)]
+    path = tmp_path / "weak.mp4"
+    render_clip(path, shots, seed=24009, fps=30, size=(640, 360), crf=19)
+    features = cutrate.load_features(path, use_cache=False)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == [24, 30]
+    monkeypatch.setattr(cuts, "OPINION_RISE", 1.0)
+    assert [t.frame for t in cutrate.detect_transitions(features)] == []

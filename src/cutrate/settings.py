@@ -76,7 +76,9 @@ class DetectSettings:
         differ across the boundary than beside it, and the change of the colour
         histogram (0..3).  Short of it, a candidate that passes ``threshold`` and
         ``contrast`` is still a cut when the fitted model gives it a probability of
-        at least :data:`cutrate.analysis.detect.cuts.SECOND_OPINION`.
+        at least :data:`cutrate.analysis.detect.cuts.SECOND_OPINION`; so is one that
+        passes ``threshold``, rises half of ``contrast`` and brought new colours
+        (``moved_color``; :data:`cutrate.analysis.detect.cuts.OPINION_RISE`).
     moved_color, moved_static : float
         A candidate cut whose colours are all found nearby in the previous frame
         (``features.color_change`` below ``moved_color`` of the part of the picture

@@ -98,8 +98,10 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: flat areas keep their colour too, see :data:`.common.CHROMA_KEPT`, and a picture
 #: that keeps the new colours a change brought has not returned, see
 #: :data:`.flashes.COLOURS_STAYED`, and a flash starts where its light does, also on a
-#: frame not quite flat, see :func:`.fades.find`).
-RULES_VERSION = 27
+#: frame not quite flat, see :func:`.fades.find`; 28: the fitted model, refitted on
+#: four times the synthetic clips, also judges changes short of ``threshold`` or
+#: ``contrast``, see :data:`.cuts.OPINION_RISE`).
+RULES_VERSION = 28
 
 
 def detector_id(settings: DetectSettings) -> str:

@@ -63,6 +63,11 @@ SPIKE_KEPT = 0.7
 #: when the fitted model (:mod:`.model`) gives it at least SECOND_OPINION: a cut in
 #: fast motion, whose neighbours and two-apart pairs change too, has little evidence.
 SECOND_OPINION = 0.7
+#: ... and so is a candidate short of ``contrast`` that rises at least OPINION_RISE
+#: times ``contrast`` above its neighbourhood and brought new colours
+#: (``moved_color``): a cut between two framings of one scene during fast motion
+#: changes little more than the motion does.
+OPINION_RISE = 0.5
 #: The columns of :data:`.model.FEATURES` that :func:`.flashes.event_features` fills.
 EVENT_COLUMNS = slice(len(FEATURES) - len(flashes.EVENT_FEATURES), len(FEATURES))
 #: Candidates whose return tests' colours are computed in one batch
@@ -184,12 +189,12 @@ def spikes(score: np.ndarray, threshold: float) -> np.ndarray:
 
 
 def candidates(score: np.ndarray, rise: np.ndarray, s: DetectSettings, spike: np.ndarray | None = None) -> np.ndarray:
-    """Frames whose score reaches ``threshold`` and rises ``contrast`` above its
-    neighbourhood, or that are clean spikes (``spike``), and are local maxima
-    (ties go to the first frame)."""
+    """Frames whose score reaches ``threshold`` and rises ``contrast`` (or, for the
+    fitted model's opinion, OPINION_RISE of it) above its neighbourhood, or that are
+    clean spikes (``spike``), and are local maxima (ties go to the first frame)."""
     n = score.shape[0]
     peak = np.zeros(n, bool)
-    peak[1:] = (score[1:] >= s.threshold) & (rise[1:] >= s.contrast)
+    peak[1:] = (score[1:] >= s.threshold) & (rise[1:] >= min(1.0, OPINION_RISE) * s.contrast)
     if spike is not None:
         peak |= spike
     left = np.concatenate([[-np.inf], score[:-1]])
@@ -287,6 +292,17 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         colours nearby and much of it is unchanged (:func:`replaced_picture`)."""
         return replaced_picture(thumbs, t, float(features.color_change[t]), bool(spike[t]), s)
 
+    def main(t: int) -> bool:
+        """Whether the score at ``t`` reaches ``threshold`` and rises ``contrast``."""
+        return bool(score[t] >= s.threshold and rise[t] >= s.contrast)
+
+    def weak(t: int) -> bool:
+        """Whether the change at ``t``, short of ``contrast``, is one the model may
+        still make a cut (OPINION_RISE): it brought new colours (``moved_color``);
+        a weak change whose colours are all found nearby is motion."""
+        return bool(score[t] >= s.threshold and rise[t] >= OPINION_RISE * s.contrast
+                    and features.color_change[t] >= s.moved_color)
+
     opinions: dict[int, float] = {}
     model_ctx: np.ndarray | None = None
 
@@ -304,12 +320,12 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
     def cut_margin(t: int) -> float | None:
         """The smallest margin of frame ``t`` over the cut tests (None: it fails one)."""
         ev = evidence(features, t)
-        if score[t] >= s.threshold and rise[t] >= s.contrast and ev >= s.evidence:
+        if main(t) and ev >= s.evidence:
             margins = ((score[t] - s.threshold) / SCORE_UNIT, (rise[t] - s.contrast) / RISE_UNIT,
                        (ev - s.evidence) / EVIDENCE_UNIT)
         elif spike[t] and ev >= SPIKE_EVIDENCE * score[t]:
             margins = ((score[t] - spike_floor(s.threshold)) / SCORE_UNIT, (ev - SPIKE_EVIDENCE * score[t]) / EVIDENCE_UNIT)
-        elif score[t] >= s.threshold and rise[t] >= s.contrast and second_opinion(t) >= SECOND_OPINION:
+        elif (main(t) or weak(t)) and second_opinion(t) >= SECOND_OPINION:
             margins = ((ev - s.evidence) / EVIDENCE_UNIT,)
         else:
             return None
@@ -328,7 +344,11 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
     for j, t in enumerate(frames):
         if j % RETURN_BATCH == 0:
             flashes.prefetch_returns(features, thumbs, frames[j : j + RETURN_BATCH], s)
-        if found.taken[t] or _event_or_flash(features, s, thumbs, found, t, cut_margin, exits, replaced(t)):
+        if found.taken[t]:
+            continue
+        if not (spike[t] or main(t)) and not (weak(t) and second_opinion(t) >= SECOND_OPINION):
+            continue  # a weak change that only the model's opinion could make a cut: no event either
+        if _event_or_flash(features, s, thumbs, found, t, cut_margin, exits, replaced(t)):
             continue
         margin = cut_margin(t)
         if margin is not None:

@@ -144,9 +144,12 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
     # blocks of the frame before the event against every frame after it
     blocks = thumbs.blocks_after(pre, t, t + longest)
     back = blocks.mean(1)
-    # how clearly part of the scene stays in view (its structure and its colour)
-    other_colour = np.array([thumbs.recoloured_blocks(pre, k) for k in range(t, t + longest + 1)])
-    in_view = np.sort(np.where(other_colour, 1.0, blocks), axis=1)[:, 1]
+
+    def in_view(i: int) -> float:
+        """How clearly part of the scene is in view on frame ``t + i``: the
+        second-smallest distance of a block that kept its structure and colour."""
+        return float(np.partition(np.where(thumbs.recoloured_blocks(pre, t + i), 1.0, blocks[i]), 1)[1])
+
     # how far the picture has gone: a shape entering the lens starts with a small
     # change and covers more, so the return is judged against the largest departure
     away = np.maximum.accumulate(np.maximum(back, score_t))
@@ -176,7 +179,7 @@ def return_after(features: Features, thumbs: Thumbs, t: int, score_t: float, s: 
         # (an insert shot, A-B-A, shows none of it on its first frame)
         if returned:
             seen = max(IN_VIEW, IN_VIEW_SHARE * float(back[length]))
-            if length <= s.flash_frames or (in_view[0] < IN_VIEW and in_view[length - 1] < seen
+            if length <= s.flash_frames or (in_view(0) < IN_VIEW and in_view(length - 1) < seen
                                              and not _background_stayed(features, thumbs, pre, t + length)):
                 # a shape leaving the lens may still cover part of the returned
                 # frame (it is not yet within IN_VIEW of the frame before): the
