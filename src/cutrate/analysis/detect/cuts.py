@@ -62,7 +62,7 @@ SPIKE_KEPT = 0.7
 #: A candidate whose score and rise pass but whose evidence falls short is a cut
 #: when the fitted model (:mod:`.model`) gives it at least SECOND_OPINION: a cut in
 #: fast motion, whose neighbours and two-apart pairs change too, has little evidence.
-SECOND_OPINION = 0.7
+SECOND_OPINION = 0.75
 #: ... and so is a candidate short of ``contrast`` that rises at least OPINION_RISE
 #: times ``contrast`` above its neighbourhood and brought new colours
 #: (``moved_color``): a cut between two framings of one scene during fast motion
