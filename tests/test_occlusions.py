@@ -301,7 +301,7 @@ def test_a_flash_whose_first_frame_is_not_quite_flat_is_no_flash_cut(tmp_path, m
     render_clip(path, shots, seed=24018, fps=30, size=(1280, 720), crf=23)
     features = cutrate.load_features(path, use_cache=False)
     assert [(t.kind, t.frame) for t in cutrate.detect_transitions(features)] == [("cut", 40)]
-    monkeypatch.setattr(fades, "_lit_like", lambda mean, k: False)
+    monkeypatch.setattr(fades, "_light_start", lambda mean, r0, lo: r0)
     assert [(t.kind, t.frame) for t in cutrate.detect_transitions(features)] == [("flash", 26), ("cut", 40)]
 
 

@@ -68,7 +68,10 @@ class DetectSettings:
         but no more than 0.08 below it (:func:`cutrate.analysis.detect.cuts.spikes`).
     contrast : float
         ``cutrate`` rules only: how far a cut's score must rise above the median
-        score of its neighbourhood (0..1).
+        score of its neighbourhood (0..1); a change that rises only
+        :data:`cutrate.analysis.detect.cuts.OPINION_RISE` of it (half) and brought
+        new colours (``moved_color``) is a cut only when the fitted model gives it
+        at least :data:`cutrate.analysis.detect.cuts.SECOND_OPINION`.
     evidence : float
         ``cutrate`` rules only:
         smallest sum of the three signs that tell a cut from motion: how much the
@@ -76,9 +79,8 @@ class DetectSettings:
         differ across the boundary than beside it, and the change of the colour
         histogram (0..3).  Short of it, a candidate that passes ``threshold`` and
         ``contrast`` is still a cut when the fitted model gives it a probability of
-        at least :data:`cutrate.analysis.detect.cuts.SECOND_OPINION`; so is one that
-        passes ``threshold``, rises half of ``contrast`` and brought new colours
-        (``moved_color``; :data:`cutrate.analysis.detect.cuts.OPINION_RISE`).
+        at least :data:`cutrate.analysis.detect.cuts.SECOND_OPINION` (see
+        ``contrast`` for the other case the model decides).
     moved_color, moved_static : float
         A candidate cut whose colours are all found nearby in the previous frame
         (``features.color_change`` below ``moved_color`` of the part of the picture

@@ -94,13 +94,13 @@ __all__ = ["transitions", "detector_id", "cut_examples", "CutModel", "Calibratio
 #: shots fits its mix on a coarse grid of mean colours, and may hold what the cut
 #: tests took for an in-shot event, see :data:`.dissolves.COARSE_FIT`; 26: a change
 #: with the beat of twos or threes on one side and a freeze on the other is a drawing
-#: change, see :func:`.cuts.on_a_beat`; 27: part of the scene is in view only where
-#: flat areas keep their colour too, see :data:`.common.CHROMA_KEPT`, and a picture
+#: change, see :func:`.cuts.on_a_beat`; 27: to the return test, part of the scene is in view
+#: only where flat areas keep their colour too, see :data:`.common.CHROMA_KEPT`, and a picture
 #: that keeps the new colours a change brought has not returned, see
 #: :data:`.flashes.COLOURS_STAYED`, and a flash starts where its light does, also on a
 #: frame not quite flat, see :func:`.fades.find`; 28: the fitted model, refitted on
-#: four times the synthetic clips, also judges changes short of ``threshold`` or
-#: ``contrast``, see :data:`.cuts.OPINION_RISE`).
+#: four times the synthetic clips, also judges changes short of ``contrast`` that
+#: brought new colours, see :data:`.cuts.OPINION_RISE`).
 RULES_VERSION = 28
 
 

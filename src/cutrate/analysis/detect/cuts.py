@@ -8,7 +8,8 @@ shaky cameras and animation on twos raise the neighbourhood too, a cut does not.
 A clean spike (:func:`spikes`: one frame far above every frame within three of it)
 needs less: a cut between two framings of one scene can change little.
 It must also show *evidence* of a boundary (see :func:`evidence`; short of it, the
-fitted model's probability decides, SECOND_OPINION), must not be an
+fitted model's probability decides, SECOND_OPINION; the model may also make a cut of
+a change that rises only OPINION_RISE of ``contrast`` and brought new colours), must not be an
 in-shot flash or occlusion (:mod:`.flashes`), and must not be things moving over a
 still background (unless it replaced the picture, :func:`replaced_picture`, or
 brought new colours to the part of it that changed).  There
@@ -326,7 +327,8 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, found: Found) ->
         elif spike[t] and ev >= SPIKE_EVIDENCE * score[t]:
             margins = ((score[t] - spike_floor(s.threshold)) / SCORE_UNIT, (ev - SPIKE_EVIDENCE * score[t]) / EVIDENCE_UNIT)
         elif (main(t) or weak(t)) and second_opinion(t) >= SECOND_OPINION:
-            margins = ((ev - s.evidence) / EVIDENCE_UNIT,)
+            # the rules' signs it fell short of set its confidence
+            margins = ((ev - s.evidence) / EVIDENCE_UNIT, (rise[t] - s.contrast) / RISE_UNIT)
         else:
             return None
         if features.color_change[t] < s.moved_color:

@@ -63,10 +63,15 @@ def walk_fade(std: np.ndarray, mean: np.ndarray, t: int, step: int, limit: int) 
     return cur
 
 
-def _lit_like(mean: np.ndarray, k: int) -> bool:
-    """Whether frame ``k`` is lit as a flash is, against the frame before it
-    (:data:`.flashes.FLASH_RISE` brighter and at least :data:`.flashes.FLASH_LUMA`)."""
-    return float(mean[k]) >= max(float(mean[k - 1]) + flashes.FLASH_RISE, flashes.FLASH_LUMA)
+def _light_start(mean: np.ndarray, r0: int, lo: int) -> int:
+    """The first frame of the light of a bright flat run starting at ``r0``: the
+    earliest frame ``j`` from ``lo`` on such that frames ``j .. r0 - 1`` are all lit
+    as a flash is against frame ``j - 1`` (:data:`.flashes.FLASH_RISE` brighter and at
+    least :data:`.flashes.FLASH_LUMA`); ``r0`` when there is none."""
+    for j in range(max(lo, 1), r0):
+        if float(mean[j:r0].min()) >= max(float(mean[j - 1]) + flashes.FLASH_RISE, flashes.FLASH_LUMA):
+            return j
+    return r0
 
 
 def _same_picture(thumbs: Thumbs, i: int, j: int) -> bool:
@@ -99,8 +104,7 @@ def find(features: Features, s: DetectSettings, thumbs: Thumbs, flat: np.ndarray
         if bright:
             # a flash lasts as long as its light, also over frames a moving scene
             # shows through a little too clearly to be flat, before the flat run ...
-            while first - 1 > 0 and post - first < s.flash_frames and _lit_like(mean, first - 1):
-                first -= 1
+            first = _light_start(mean, r0, max(done, post - s.flash_frames, 1))
             pre = first - 1
             # ... and after it
             lit = flashes.flash_end(mean, first, pre, s.flash_frames)

@@ -51,7 +51,8 @@ FLASH_LUMA = 150.0
 #: this much.
 BRIGHTER = 10.0
 #: A picture that still shows COLOURS_STAYED of the new colours the change brought
-#: has not returned (:func:`_colours_stayed`).
+#: has not returned (:func:`_colours_stayed`; asked from LENS_SHORTEST frames on, so
+#: of flashes of three frames or more too: a flash's own new colours are gone after it).
 COLOURS_STAYED = 0.6
 #: Something passing the lens covers most of the picture: an event longer than a
 #: flash that kept STAYED of the background in view while things moved (MOVING) is
