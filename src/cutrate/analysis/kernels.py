@@ -272,6 +272,8 @@ class BlockStats:
         self._idx = _shifted_blocks(h, w, grid, shifts)  # (shifts, blocks, pixels)
         mx, my = shifts
         self._centre = my * (2 * mx + 1) + mx  # the unshifted blocks
+        #: Flat pixel indices of the unshifted blocks, shape (blocks, pixels per block).
+        self.blocks = self._idx[self._centre]
         self._first: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._second: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
@@ -281,7 +283,7 @@ class BlockStats:
         shape (pairs, blocks)."""
         if not pairs:
             return np.zeros((0, self.grid[0] * self.grid[1]), np.float32)
-        self._prepare(self._first, sorted({i for i, _ in pairs}), self._idx[self._centre], self.keep_first)
+        self._prepare(self._first, sorted({i for i, _ in pairs}), self.blocks, self.keep_first)
         self._prepare(self._second, sorted({k for _, k in pairs}), self._idx, self.keep)
         # (np.array of a list: faster than np.stack)
         ab, am, asd = (np.array([self._first[i][q] for i, _ in pairs])[:, None] for q in range(3))  # every shift

@@ -327,13 +327,8 @@ class Thumbs:
         :meth:`blocks_after` (unshifted) in frame ``i``, shape (blocks, 3)."""
         v = self._block_colour.get(i)
         if v is None:
-            y, u, w = self.yuv([i])
-            gy, gx = THUMB_GRID
-            mx, my = THUMB_SHIFTS
-            hb, wb = (y.shape[1] - 2 * my) // gy, (y.shape[2] - 2 * mx) // gx
-            planes = np.stack([y[0], u[0], w[0]]).astype(np.float32)[:, my : my + hb * gy, mx : mx + wb * gx]
-            blocks = planes.reshape(3, gy, hb, gx, wb).transpose(0, 1, 3, 2, 4).reshape(3, gy * gx, hb * wb)
-            v = self._block_colour[i] = np.stack([blocks[0].std(axis=1), blocks[1].mean(axis=1), blocks[2].mean(axis=1)], axis=1)
+            y, u, w = (np.asarray(p[0], np.float32).ravel()[self._stats.blocks] for p in self.yuv([i]))
+            v = self._block_colour[i] = np.stack([y.std(axis=1), u.mean(axis=1), w.mean(axis=1)], axis=1)
         return v
 
     def recoloured_blocks(self, i: int, k: int) -> np.ndarray:
